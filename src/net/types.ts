@@ -32,4 +32,7 @@ export interface DeviceHttp {
   close(): Promise<void>;
 }
 
-export type NetErrorKind = Extract<DeviceErrorKind, "timeout" | "network" | "tls" | "too_large" | "auth" | "http">;
+export type NetErrorKind = Extract<
+  DeviceErrorKind,
+  "timeout" | "network" | "tls" | "too_large" | "auth" | "http"
+>;

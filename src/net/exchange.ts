@@ -1,0 +1,172 @@
+import http from "node:http";
+import https from "node:https";
+import type { TLSSocket } from "node:tls";
+import { isTlsErrorCode, pinMismatch } from "./tlsOptions.ts";
+import type { NetErrorKind } from "./types.ts";
+
+/**
+ * One HTTP round trip, no auth logic: send, read the whole body under a byte cap, stop the
+ * moment `signal` aborts. Failures carry raw (unredacted) text; deviceHttp.ts redacts them.
+ */
+
+export interface ExchangeInput {
+  /** Without userinfo: Node would turn it into a Basic Authorization header. */
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer | null;
+  readonly agent: http.Agent;
+  readonly maxBytes: number;
+  /** Aborted by the deadline or by the caller; its reason is handed back in ExchangeError.abortReason. */
+  readonly signal: AbortSignal;
+  /** Normalised leaf pin; the request is written only after the socket's certificate matched it. */
+  readonly pin: string | null;
+}
+
+export interface ExchangeResult {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Repeated header lines kept apart (WWW-Authenticate may come twice). */
+  readonly headersDistinct: Readonly<Record<string, string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+export type Phase = "connecting" | "sending" | "waiting for headers" | "reading body";
+
+export type ExchangeFailure =
+  | { readonly kind: Exclude<NetErrorKind, "auth" | "http">; readonly code?: string }
+  | { readonly kind: "aborted"; readonly reason: unknown };
+
+export class ExchangeError extends Error {
+  constructor(
+    message: string,
+    readonly failure: ExchangeFailure,
+    readonly phase: Phase,
+    readonly receivedBytes: number,
+    /** A kept-alive socket the device had already closed: safe to retry once on a fresh one. */
+    readonly reusedSocketReset: boolean,
+  ) {
+    super(message);
+    this.name = "ExchangeError";
+  }
+}
+
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
+export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
+  if (input.signal.aborted) {
+    const reason: unknown = input.signal.reason;
+    return Promise.reject(new ExchangeError("aborted", { kind: "aborted", reason }, "connecting", 0, false));
+  }
+  return new Promise((resolve, reject) => {
+    let phase: Phase = "connecting";
+    let received = 0;
+    let settled = false;
+    let incoming: http.IncomingMessage | undefined;
+    const chunks: Buffer[] = [];
+
+    const fail = (message: string, failure: ExchangeFailure, reusedReset = false): void => {
+      if (settled) return;
+      settled = true;
+      input.signal.removeEventListener("abort", onAbort);
+      // Destroying the request destroys its socket: a half-read answer never goes back to the pool.
+      req.destroy();
+      incoming?.destroy();
+      reject(new ExchangeError(message, failure, phase, received, reusedReset));
+    };
+    const succeed = (result: ExchangeResult): void => {
+      if (settled) return;
+      settled = true;
+      input.signal.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    const onAbort = (): void => fail("aborted", { kind: "aborted", reason: input.signal.reason });
+
+    const transport = input.url.protocol === "https:" ? https : http;
+    const req = transport.request(input.url, {
+      method: input.method,
+      headers: input.headers,
+      agent: input.agent,
+    });
+    req.on("error", (err: NodeJS.ErrnoException) => {
+      const code = typeof err.code === "string" ? err.code : undefined;
+      const reusedReset = req.reusedSocket && incoming === undefined && RESET_CODES.has(code ?? "");
+      fail(
+        err.message,
+        { kind: isTlsErrorCode(code) ? "tls" : "network", ...(code ? { code } : {}) },
+        reusedReset,
+      );
+    });
+    // Only after the error listener: destroying the request emits "error", which must not go unheard.
+    input.signal.addEventListener("abort", onAbort, { once: true });
+
+    req.once("socket", (socket) => {
+      const isTls = input.url.protocol === "https:";
+      // A reused socket finished connecting (and its handshake) long ago; a new one has not.
+      const ready =
+        req.reusedSocket ||
+        (isTls ? Object.keys((socket as TLSSocket).getPeerCertificate()).length > 0 : !socket.connecting);
+      const onReady = (): void => {
+        if (phase === "connecting") phase = "sending";
+      };
+      if (ready) onReady();
+      else socket.once(isTls ? "secureConnect" : "connect", onReady);
+
+      const send = (): void => {
+        if (!settled) req.end(input.body ?? undefined);
+      };
+      const pin = input.pin;
+      if (pin === null || !isTls) {
+        send(); // Node holds the bytes until the socket is connected
+        return;
+      }
+      // Pinned: not a byte (headers, digest answer, body) before the certificate matched.
+      const tlsSocket = socket as TLSSocket;
+      const verify = (): void => {
+        const mismatch = pinMismatch(tlsSocket.getPeerCertificate(), pin);
+        if (mismatch) fail(mismatch.message, { kind: "tls", code: "ERR_CERT_PIN_MISMATCH" });
+        else send();
+      };
+      if (ready) verify();
+      else tlsSocket.once("secureConnect", verify);
+    });
+    req.on("finish", () => {
+      if (phase !== "reading body") phase = "waiting for headers";
+    });
+
+    req.on("response", (res) => {
+      incoming = res;
+      phase = "reading body";
+      const declared = Number(res.headers["content-length"]);
+      if (Number.isFinite(declared) && declared > input.maxBytes) {
+        fail(`answer of ${declared} bytes (Content-Length) exceeds the cap of ${input.maxBytes}`, {
+          kind: "too_large",
+        });
+        return;
+      }
+      res.on("data", (chunk: Buffer) => {
+        if (settled) return;
+        received += chunk.length;
+        if (received > input.maxBytes) {
+          fail(`answer exceeded the cap of ${input.maxBytes} bytes`, { kind: "too_large" });
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("end", () => {
+        succeed({
+          status: res.statusCode ?? 0,
+          headers: { ...res.headers },
+          headersDistinct: { ...res.headersDistinct },
+          body: Buffer.concat(chunks, received),
+        });
+      });
+      res.on("error", (err: NodeJS.ErrnoException) => {
+        fail(err.message, { kind: "network", ...(typeof err.code === "string" ? { code: err.code } : {}) });
+      });
+      res.on("close", () => {
+        if (!res.complete) fail("connection closed before the answer was complete", { kind: "network" });
+      });
+    });
+  });
+}
