@@ -1,0 +1,82 @@
+import type { FindingKind } from "../domain/finding.ts";
+import type { Secret } from "../domain/secret.ts";
+import type { Site } from "../domain/site.ts";
+import type { API_KEY_ROLES, ROUTE_SEVERITIES } from "./schema.ts";
+import type { ViewingWindow } from "./windows.ts";
+
+export type { ViewingWindow } from "./windows.ts";
+
+/** A validated configuration file: the site plus what the daemon's other parts need. */
+export interface LoadedConfig {
+  /** Absolute path of the file it came from. */
+  readonly file: string;
+  readonly site: Site;
+  readonly http: HttpConfig;
+  readonly redis: RedisConfig;
+  readonly recipients: readonly Recipient[];
+  readonly routes: readonly Route[];
+  readonly parents: ParentsConfig;
+  /**
+   * Problems that do not stop loading (a world-readable password file, an unused device...),
+   * each a ready line "FILE:LINE: KEY PATH: PROBLEM".
+   */
+  readonly warnings: readonly string[];
+}
+
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+export interface ApiKeyEntry {
+  readonly name: string;
+  readonly role: ApiKeyRole;
+  /** SHA-256 of the key, lower-case hex (see src/auth/apiKey.ts). */
+  readonly sha256: string;
+}
+
+export interface HttpConfig {
+  /** As written, e.g. "0.0.0.0:8080". */
+  readonly listen: string;
+  /** Host to bind, brackets removed for IPv6 ("" means every address). */
+  readonly host: string;
+  readonly port: number;
+  /** Base address for parent links and alert payloads, without a trailing slash; null when not set. */
+  readonly publicUrl: string | null;
+  readonly apiKeys: readonly ApiKeyEntry[];
+}
+
+export interface RedisConfig {
+  readonly url: string;
+}
+
+export interface WebhookChannel {
+  readonly url: string;
+  /** Name of the variable the secret came from, for messages. */
+  readonly secretEnv: string;
+  /** Standard Webhooks signing secret, "whsec_<base64>". */
+  readonly secret: Secret;
+}
+
+export interface Recipient {
+  readonly id: string;
+  readonly name: string;
+  readonly webhook: WebhookChannel | null;
+  readonly email: readonly string[];
+}
+
+export type RouteSeverity = (typeof ROUTE_SEVERITIES)[number];
+
+export interface Route {
+  /** Recipient ids, all known. */
+  readonly to: readonly string[];
+  /** Finding kinds sent along this route; every kind when the file left it out. */
+  readonly kinds: readonly FindingKind[];
+  /** Only violations open at least this long are sent. */
+  readonly afterSeconds: number;
+  readonly severity: RouteSeverity;
+}
+
+export interface ParentsConfig {
+  readonly enabled: boolean;
+  /** In site.timezone; families may narrow them, never widen them. */
+  readonly windows: readonly ViewingWindow[];
+  readonly maxSessionsPerFamily: number;
+}
