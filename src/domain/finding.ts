@@ -48,8 +48,82 @@ export interface Finding {
   readonly causedBy: FindingRef | null;
 }
 
-/** Why a finding has its status; each code has a sentence per locale in the report. */
-export type ReasonCode = string;
+/**
+ * Why a finding has its status; each code has a sentence per locale in the report
+ * (src/report/messages.ts) and a params shape (src/compliance/reasons.ts).
+ */
+export type ReasonCode =
+  // device_unreachable, and camera findings derived from it
+  | "device_reachable"
+  | "device_not_observed"
+  | "device_timeout"
+  | "device_network_error"
+  | "device_tls_error"
+  | "device_login_failed"
+  | "device_answer_invalid"
+  | "device_unreachable"
+  // clock_drift, and recording/retention findings that need the device clock
+  | "clock_ok"
+  | "clock_drift_exceeded"
+  | "clock_implausible"
+  | "clock_unavailable"
+  // camera_offline
+  | "camera_listed"
+  | "camera_not_listed"
+  | "camera_signal_loss"
+  | "profiles_unavailable"
+  // recording_stopped
+  | "recording_active"
+  | "video_track_not_active"
+  | "recording_lagging"
+  | "profile_g_unsupported"
+  | "recording_jobs_unavailable"
+  | "no_recording_job"
+  | "job_state_unavailable"
+  | "job_state_ambiguous"
+  | "recording_info_unavailable"
+  | "newest_data_unknown"
+  // recording_not_continuous
+  | "recording_continuous"
+  | "job_idle"
+  | "job_event_triggered"
+  | "schedule_not_24x7"
+  | "schedule_unreadable"
+  | "schedule_unavailable"
+  // alarm_disarmed
+  | "motion_not_required"
+  | "motion_armed"
+  | "alarm_rules_absent"
+  | "motion_cells_empty"
+  | "motion_rule_disarmed"
+  | "motion_cells_unreadable"
+  | "analytics_unsupported"
+  | "analytics_unavailable"
+  // zone_uncovered
+  | "zone_covered"
+  | "zone_too_few_healthy"
+  | "zone_health_unknown"
+  | "zone_has_no_cameras"
+  | "required_zone_kinds_declared"
+  | "required_zone_kind_missing"
+  // retention_short
+  | "retention_sufficient"
+  | "retention_too_short"
+  | "retention_accruing"
+  | "retention_lost_since_commissioning"
+  | "recording_data_deleted"
+  | "recording_not_found"
+  | "no_video_track"
+  | "earliest_data_unknown"
+  // retention_gap
+  | "no_gaps"
+  | "recording_gaps"
+  | "history_unavailable"
+  | "history_empty"
+  // retention_config
+  | "retention_config_ok"
+  | "retention_config_too_short"
+  | "recordings_unavailable";
 
 export const findingKey = (f: { kind: FindingKind; subject: Subject }): string =>
   `${f.kind}:${f.subject.type}:${f.subject.id}`;

@@ -34,8 +34,7 @@ export interface DeviceObservation {
 }
 
 export type Reachability =
-  | { readonly status: "reachable" }
-  | { readonly status: "unreachable"; readonly error: ProbeError };
+  { readonly status: "reachable" } | { readonly status: "unreachable"; readonly error: ProbeError };
 
 export interface DeviceClock {
   /** The device's UTC now as it reported it (ISO), or null when it gave neither UTC nor a usable local time + TZ. */
@@ -97,7 +96,8 @@ export type TrackType = "Video" | "Audio" | "Metadata" | "Extended";
 export interface RecordingJob {
   readonly token: string;
   readonly recordingToken: string;
-  readonly mode: "Idle" | "Active" | string;
+  /** "Idle" or "Active" by the spec; kept as sent, since vendors stray. */
+  readonly mode: string;
   readonly scheduleToken: string | null;
   /** True when the job carries an EventFilter: it records only around events. */
   readonly eventTriggered: boolean;
@@ -105,7 +105,8 @@ export interface RecordingJob {
   readonly sourceTokens: readonly string[];
 }
 
-export type JobStateValue = "Idle" | "PartiallyActive" | "Active" | "Error" | string;
+/** "Idle", "PartiallyActive", "Active" or "Error" by the spec; kept as sent, since vendors stray. */
+export type JobStateValue = string;
 
 export interface RecordingJobState {
   readonly recordingToken: string;

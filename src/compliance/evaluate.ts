@@ -1,0 +1,222 @@
+import type { Finding, FindingKind, FindingRef, FindingStatus } from "../domain/finding.ts";
+import type { DeviceObservation } from "../domain/observation.ts";
+import type { Camera, Site, ZoneKind } from "../domain/site.ts";
+import type { CameraContext } from "./context.ts";
+import type { DeviceTime } from "./deviceTime.ts";
+import { deviceTime, timeEvidence } from "./deviceTime.ts";
+import { cameraSubject, deviceSubject, outcome, refOf, toFinding } from "./findings.ts";
+import { alarmDisarmed } from "./rules/alarmDisarmed.ts";
+import { cameraOffline } from "./rules/cameraOffline.ts";
+import { clockDrift } from "./rules/clockDrift.ts";
+import { deviceUnreachable } from "./rules/deviceUnreachable.ts";
+import { recordingNotContinuous } from "./rules/recordingNotContinuous.ts";
+import { recordingStopped } from "./rules/recordingStopped.ts";
+import { retentionConfig } from "./rules/retentionConfig.ts";
+import { retentionGap } from "./rules/retentionGap.ts";
+import { retentionDepthDays, retentionShort } from "./rules/retentionShort.ts";
+import type { CameraHealth, Health } from "./rules/zoneUncovered.ts";
+import { requiredZoneKinds, zoneUncovered } from "./rules/zoneUncovered.ts";
+
+export type Verdict = "compliant" | "violation" | "indeterminate";
+
+export interface CameraSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly device: string;
+  readonly zones: readonly string[];
+  /** healthy = device reachable, camera online, recording (what zone coverage counts). */
+  readonly health: Health;
+  /** Why the camera is not healthy: the root finding (an unreachable NVR, the camera's own fault). */
+  readonly root: FindingRef | null;
+  /** The status of each of the camera's findings. */
+  readonly findings: Readonly<Partial<Record<FindingKind, FindingStatus>>>;
+  /** How far back its video goes, in days on the device clock; null when it cannot be told. */
+  readonly retentionDepthDays: number | null;
+}
+
+export interface ZoneSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ZoneKind;
+  readonly private: boolean;
+  /** Whether the policy requires coverage of this zone's kind. */
+  readonly required: boolean;
+  readonly minCameras: number;
+  readonly cameras: readonly string[];
+  readonly healthyCameras: number;
+  readonly unknownCameras: number;
+  readonly status: FindingStatus;
+}
+
+export interface Evaluation {
+  readonly verdict: Verdict;
+  /** Devices first (reachability, clock), then each camera's rules, then zones, then the site. */
+  readonly findings: Finding[];
+  readonly cameras: CameraSummary[];
+  readonly zones: ZoneSummary[];
+}
+
+/** The camera rules, in the order their findings are listed. */
+const CAMERA_RULES: readonly [FindingKind, (ctx: CameraContext) => Finding][] = [
+  ["camera_offline", cameraOffline],
+  ["recording_stopped", recordingStopped],
+  ["recording_not_continuous", recordingNotContinuous],
+  ["alarm_disarmed", alarmDisarmed],
+  ["retention_short", retentionShort],
+  ["retention_gap", retentionGap],
+  ["retention_config", retentionConfig],
+];
+
+type DeviceState =
+  | { readonly up: true; readonly reach: Finding; readonly obs: DeviceObservation; readonly time: DeviceTime }
+  | { readonly up: false; readonly reach: Finding };
+
+/**
+ * Evaluates every rule of DESIGN.md §4 for one site from one poll's observations.
+ * Pure: `now` is our clock (ms) when the poll finished; devices' clocks come from their
+ * observations. Unknown is never compliant.
+ */
+export function evaluateSite(
+  site: Site,
+  observations: ReadonlyMap<string, DeviceObservation>,
+  now: number,
+): Evaluation {
+  const findings: Finding[] = [];
+  const devices = new Map<string, DeviceState>();
+  for (const device of site.devices) {
+    const obs = observations.get(device.id);
+    const reach = deviceUnreachable(device, obs);
+    findings.push(reach);
+    if (obs !== undefined && obs.reach.status === "reachable") {
+      const time = deviceTime(obs, now);
+      findings.push(clockDrift(device.id, time, site.policy, now));
+      devices.set(device.id, { up: true, reach, obs, time });
+    } else {
+      findings.push(behindDevice("clock_drift", reach));
+      devices.set(device.id, { up: false, reach });
+    }
+  }
+
+  const cameras: CameraSummary[] = [];
+  const health = new Map<string, CameraHealth>();
+  for (const camera of site.cameras) {
+    const device = devices.get(camera.device) ?? undeclaredDevice(camera.device, devices, findings);
+    const own = cameraFindings(site, camera, device, now);
+    findings.push(...own);
+    const h = cameraHealth(camera.id, device.reach, own);
+    health.set(camera.id, h);
+    cameras.push({
+      id: camera.id,
+      name: camera.name,
+      device: camera.device,
+      zones: camera.zones,
+      health: h.health,
+      root: h.root,
+      findings: Object.fromEntries(own.map((f) => [f.kind, f.status])),
+      retentionDepthDays: device.up ? retentionDepthDays(context(site, camera, device, now)) : null,
+    });
+  }
+
+  const zones: ZoneSummary[] = [];
+  for (const zone of site.zones) {
+    const members = site.cameras.filter((c) => c.zones.includes(zone.id));
+    const healths = members.map((c) => health.get(c.id)!);
+    const required = site.policy.requiredZoneKinds.includes(zone.kind);
+    const f = zoneUncovered(zone, required, healths);
+    findings.push(f);
+    zones.push({
+      id: zone.id,
+      name: zone.name,
+      kind: zone.kind,
+      private: zone.private,
+      required,
+      minCameras: zone.minCameras,
+      cameras: members.map((c) => c.id),
+      healthyCameras: healths.filter((h) => h.health === "healthy").length,
+      unknownCameras: healths.filter((h) => h.health === "unknown").length,
+      status: f.status,
+    });
+  }
+  findings.push(requiredZoneKinds(site));
+
+  return { verdict: verdictOf(findings), findings, cameras, zones };
+}
+
+/** violation if any required finding is a violation; else indeterminate if any is unknown. */
+export function verdictOf(findings: readonly Finding[]): Verdict {
+  const required = findings.filter((f) => f.required);
+  if (required.some((f) => f.status === "violation")) return "violation";
+  if (required.some((f) => f.status === "unknown")) return "indeterminate";
+  return "compliant";
+}
+
+const context = (
+  site: Site,
+  camera: Camera,
+  device: Extract<DeviceState, { up: true }>,
+  now: number,
+): CameraContext => ({ site, camera, obs: device.obs, time: device.time, now });
+
+function cameraFindings(site: Site, camera: Camera, device: DeviceState, now: number): Finding[] {
+  if (!device.up) {
+    return CAMERA_RULES.map(([kind]) =>
+      kind === "alarm_disarmed" && !site.policy.requireMotionDetection
+        ? toFinding(kind, cameraSubject(camera.id), outcome("ok", "motion_not_required", {}), {}, false)
+        : behindDevice(kind, device.reach, camera.id),
+    );
+  }
+  const ctx = context(site, camera, device, now);
+  const common = { device: camera.device, ...timeEvidence(device.time, now) };
+  return CAMERA_RULES.map(([, rule]) => {
+    const f = rule(ctx);
+    return { ...f, evidence: { ...common, ...f.evidence } };
+  });
+}
+
+/**
+ * A finding that cannot be told because its device did not answer (or was not polled): unknown,
+ * caused by the device's device_unreachable, which is the only one alerted.
+ */
+function behindDevice(kind: FindingKind, reach: Finding, cameraId?: string): Finding {
+  const device = reach.subject.id;
+  const subject = cameraId !== undefined ? cameraSubject(cameraId) : deviceSubject(device);
+  const o =
+    reach.reason === "device_not_observed"
+      ? outcome("unknown", "device_not_observed", { device }, { device }, refOf(reach))
+      : outcome(
+          "unknown",
+          "device_unreachable",
+          { device },
+          { device, deviceFinding: reach.reason },
+          refOf(reach),
+        );
+  return toFinding(kind, subject, o);
+}
+
+/** A camera naming a device the site does not declare (config/ should prevent it): never observed. */
+function undeclaredDevice(id: string, devices: Map<string, DeviceState>, findings: Finding[]): DeviceState {
+  const reach = toFinding(
+    "device_unreachable",
+    deviceSubject(id),
+    outcome("unknown", "device_not_observed", { device: id }, { declared: false }),
+  );
+  findings.push(reach, behindDevice("clock_drift", reach));
+  const state: DeviceState = { up: false, reach };
+  devices.set(id, state);
+  return state;
+}
+
+const HEALTH_KINDS: readonly FindingKind[] = ["camera_offline", "recording_stopped"];
+
+function cameraHealth(id: string, reach: Finding, own: readonly Finding[]): CameraHealth {
+  const parts = [reach, ...own.filter((f) => HEALTH_KINDS.includes(f.kind))];
+  const health: Health = parts.some((f) => f.status === "violation")
+    ? "unhealthy"
+    : parts.some((f) => f.status !== "ok")
+      ? "unknown"
+      : "healthy";
+  if (health === "healthy") return { id, health, root: null };
+  // The root of an unhealthy camera is a violation, not some other part that is merely unknown.
+  const culprit = parts.find((f) => f.status === (health === "unhealthy" ? "violation" : "unknown"))!;
+  return { id, health, root: culprit.causedBy ?? refOf(culprit) };
+}

@@ -1,0 +1,149 @@
+import type { Finding } from "../../domain/finding.ts";
+import type { RecordingHistory } from "../../domain/observation.ts";
+import type { CameraContext } from "../context.ts";
+import { deviceNowOr } from "../context.ts";
+import { cameraSubject, outcome, toFinding } from "../findings.ts";
+import type { Outcome } from "../findings.ts";
+import { probeDetail, probeEvidence } from "../probeDetail.ts";
+import { cameraRecording } from "../recordingLookup.ts";
+import { DAY, MINUTE, isoOf, parseIso } from "../time.ts";
+
+/** Gaps listed one by one in the evidence; beyond this only their number is given. */
+const MAX_LISTED_GAPS = 100;
+
+export interface RecordingGap {
+  readonly start: string;
+  readonly end: string;
+  readonly minutes: number;
+  /** Still missing at device-now: the gap is measured up to then. */
+  readonly open: boolean;
+}
+
+/**
+ * retention_gap: stretches inside the retention window where the camera's video is missing
+ * for longer than maxGapMinutes, read from RecordingHistory/Track/State (IsDataPresent) with
+ * the start-state events that give the state at the window's start. The window starts
+ * retentionDays before device-now, and never before the camera was commissioned (there was
+ * nothing to record). A gap still open at the end is counted up to device-now. With several
+ * video tracks, data is missing only where every track with a known state says so.
+ * Each gap is listed, so the violation lifecycle can report each as one incident.
+ */
+export function retentionGap(ctx: CameraContext): Finding {
+  return toFinding("retention_gap", cameraSubject(ctx.camera.id), judge(ctx));
+}
+
+function judge(ctx: CameraContext): Outcome {
+  const found = cameraRecording(ctx.camera, ctx.obs);
+  if ("unknown" in found) return found.unknown;
+  const rec = found.recording;
+  const clock = deviceNowOr(ctx);
+  if ("unknown" in clock) return clock.unknown;
+  const probe = ctx.obs.recordingHistory[rec.token];
+  if (probe?.status !== "ok") {
+    return outcome(
+      "unknown",
+      "history_unavailable",
+      { recording: rec.token, detail: probeDetail(probe) },
+      {
+        history: probeEvidence(probe),
+      },
+    );
+  }
+  const history = probe.value;
+  const tracks =
+    rec.videoTracks.length > 0
+      ? rec.videoTracks
+      : [...new Set(history.trackStates.map((s) => s.track).filter((t) => /video/i.test(t)))];
+  if (tracks.length === 0) return outcome("unknown", "no_video_track", { recording: rec.token });
+  const states = history.trackStates.filter((s) => tracks.includes(s.track));
+  if (states.length === 0) {
+    return outcome(
+      "unknown",
+      "history_empty",
+      { recording: rec.token },
+      {
+        videoTracks: tracks,
+        searchedFrom: history.from,
+        searchedTo: history.to,
+      },
+    );
+  }
+
+  const policy = ctx.site.policy;
+  const deviceNow = clock.deviceNow;
+  const commissioned = parseIso(ctx.camera.commissionedAt ?? ctx.site.commissionedAt);
+  const windowStart = Math.max(deviceNow - policy.retentionDays * DAY, commissioned ?? -Infinity);
+  const gaps = findGaps(states, windowStart, deviceNow).filter(
+    (g) => g.end - g.start > policy.maxGapMinutes * MINUTE,
+  );
+  const evidence = {
+    recording: rec.token,
+    videoTracks: tracks,
+    windowStart: isoOf(windowStart),
+    windowEnd: isoOf(deviceNow),
+    searchedFrom: history.from,
+    searchedTo: history.to,
+    stateEvents: states.length,
+  };
+  if (gaps.length === 0) {
+    return outcome(
+      "ok",
+      "no_gaps",
+      { maxGapMinutes: policy.maxGapMinutes, windowDays: policy.retentionDays },
+      evidence,
+    );
+  }
+  const listed: RecordingGap[] = gaps.map((g) => ({
+    start: isoOf(g.start),
+    end: isoOf(g.end),
+    minutes: Math.round(((g.end - g.start) / MINUTE) * 10) / 10,
+    open: g.open,
+  }));
+  const longest = listed.reduce((m, g) => Math.max(m, g.minutes), 0);
+  return outcome(
+    "violation",
+    "recording_gaps",
+    {
+      count: listed.length,
+      longestMinutes: longest,
+      firstStart: listed[0]!.start,
+      maxGapMinutes: policy.maxGapMinutes,
+      open: listed.some((g) => g.open),
+    },
+    { ...evidence, gaps: listed.slice(0, MAX_LISTED_GAPS), gapsTotal: listed.length },
+  );
+}
+
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly open: boolean;
+}
+
+/** Stretches of [from, to] where every video track with a known state has no data. */
+export function findGaps(states: RecordingHistory["trackStates"], from: number, to: number): Span[] {
+  const events = states
+    .map((s, i) => ({ t: parseIso(s.time), track: s.track, present: s.isDataPresent, i }))
+    .filter((e): e is { t: number; track: string; present: boolean; i: number } => e.t !== null)
+    // Oldest first; at equal times the device's order stands.
+    .sort((a, b) => a.t - b.t || a.i - b.i);
+  const known = new Map<string, boolean>();
+  const missing = (): boolean => known.size > 0 && [...known.values()].every((p) => !p);
+  const spans: Span[] = [];
+  let gapStart: number | null = null;
+  const close = (at: number, open: boolean): void => {
+    if (gapStart === null) return;
+    const s = Math.max(gapStart, from);
+    const e = Math.min(at, to);
+    if (e > s) spans.push({ start: s, end: e, open });
+    gapStart = null;
+  };
+  for (const e of events) {
+    if (e.t > to) break;
+    known.set(e.track, e.present);
+    if (missing()) gapStart ??= e.t;
+    else close(e.t, false);
+  }
+  close(to, true);
+  return spans;
+}
