@@ -12,7 +12,7 @@ import {
   statusLabel,
   verdictLabel,
 } from "../../src/report/messages.ts";
-import { evaluate, healthyObservation, healthySite, jobState, patch } from "./builders.ts";
+import { evaluate, healthyObservation, healthySite, jobState, patch } from "../compliance/builders.ts";
 
 const T = "2026-12-15T02:00:00.000Z";
 /** One set of params per reason code; the type makes this table list every code. */
