@@ -1,0 +1,29 @@
+import { loadConfig, processEnv } from "../../config/load.ts";
+import { runCheck } from "../../check/runCheck.ts";
+import { buildCheckReport } from "../../report/checkReport.ts";
+import { renderCheckText } from "../../report/renderText.ts";
+import { createLogger } from "../../logging/logger.ts";
+import { createDeviceHttp } from "../../net/deviceHttp.ts";
+import { exitCodeFor } from "../exitCodes.ts";
+
+export interface CheckCommandOptions {
+  readonly configFile: string;
+  readonly json: boolean;
+  readonly logLevel: string;
+}
+
+/** `nurserywatch check`: wires config, the device client and the rules for one pass. */
+export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
+  const config = await loadConfig(opts.configFile, processEnv());
+  const logger = createLogger({ level: opts.logLevel });
+  for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
+  const http = createDeviceHttp();
+  try {
+    const run = await runCheck(config.site, { http, now: Date.now, logger });
+    const report = buildCheckReport(config.site, run);
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderCheckText(report));
+    return exitCodeFor(report.verdict);
+  } finally {
+    await http.close();
+  }
+}

@@ -1,0 +1,18 @@
+import { newApiKey } from "../../auth/apiKey.ts";
+import { EXIT } from "../exitCodes.ts";
+
+/** Prints a new API key (shown once, never stored) and the hash that goes into the config. */
+export function keyNewCommand(): number {
+  const { key, sha256 } = newApiKey();
+  process.stdout.write(
+    [
+      `key:    ${key}`,
+      `sha256: ${sha256}`,
+      "",
+      "Give the key to its user once; put only the hash in the config:",
+      `  http.apiKeys: [ { name: ..., role: admin | regulator, sha256: ${sha256} } ]`,
+      "",
+    ].join("\n"),
+  );
+  return EXIT.compliant;
+}

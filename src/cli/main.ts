@@ -1,0 +1,114 @@
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "../config/errors.ts";
+import { EXIT, UsageError } from "./exitCodes.ts";
+import { checkCommand } from "./commands/check.ts";
+import { demoCommand } from "./commands/demo.ts";
+import { describeCommand } from "./commands/describe.ts";
+import { discoverCommand } from "./commands/discover.ts";
+import { keyNewCommand } from "./commands/key.ts";
+import { simulateCommand } from "./commands/simulate.ts";
+
+const logLevel = new Option("--log-level <level>", "log level on stderr")
+  .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+  .default("warn");
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("nurserywatch")
+    .description("Proves a nursery's video surveillance meets the rules, over ONVIF.")
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command("check")
+    .description("poll every device once, evaluate every rule, print a report (exit 0 compliant, 1 violation, 3 indeterminate, 2 usage/config error)")
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .option("--json", "print the report as JSON")
+    .addOption(logLevel)
+    .action(async (opts: { config: string; json?: boolean; logLevel: string }) => {
+      setExit(await checkCommand({ configFile: opts.config, json: opts.json === true, logLevel: opts.logLevel }));
+    });
+
+  program
+    .command("describe")
+    .description("print a device's services, profiles, stream URIs, recordings and jobs, to help fill in the config")
+    .requiredOption("--onvif <url>", "device service URL, e.g. http://10.0.0.5/onvif/device_service")
+    .requiredOption("--username <user>", "ONVIF user")
+    .option("--password-env <var>", "environment variable holding the password")
+    .option("--password-file <file>", "file holding the password")
+    .option("--timeout <seconds>", "deadline for each request", "10")
+    .option("--json", "print JSON")
+    .addOption(logLevel)
+    .action(
+      async (opts: {
+        onvif: string;
+        username: string;
+        passwordEnv?: string;
+        passwordFile?: string;
+        timeout: string;
+        json?: boolean;
+        logLevel: string;
+      }) => {
+        setExit(await describeCommand(opts));
+      },
+    );
+
+  program
+    .command("discover")
+    .description("list ONVIF devices on the local network (WS-Discovery multicast)")
+    .option("--wait <ms>", "how long to listen for answers", "3000")
+    .option("--json", "print JSON")
+    .action(async (opts: { wait: string; json?: boolean }) => {
+      setExit(await discoverCommand({ waitMs: Number(opts.wait), json: opts.json === true }));
+    });
+
+  program
+    .command("simulate")
+    .description("run the simulated NVR(s) of a scenario until stopped")
+    .option("--scenario <file>", "scenario YAML (default: the built-in demo nursery on port 18000)")
+    .option("--json", "print one JSON line with the device URLs once listening")
+    .addOption(logLevel)
+    .action(async (opts: { scenario?: string; logLevel: string; json?: boolean }) => {
+      setExit(await simulateCommand(opts));
+    });
+
+  program
+    .command("demo")
+    .description("start the built-in simulated nursery and check it")
+    .option("--json", "print the report as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      setExit(await demoCommand({ json: opts.json === true }));
+    });
+
+  const key = program.command("key").description("API keys");
+  key
+    .command("new")
+    .description("print a new strong API key and the SHA-256 hash to put in http.apiKeys")
+    .action(() => {
+      setExit(keyNewCommand());
+    });
+
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let code: number = EXIT.compliant;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv as string[]);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? 0 : EXIT.usage;
+    }
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`nurserywatch: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,124 @@
+import type { FindingStatus } from "../domain/finding.ts";
+import type { Locale } from "../domain/site.ts";
+import type { CheckReport, ReportFinding } from "./checkReport.ts";
+import { formatTime, kindTitle, statusLabel, verdictLabel } from "./messages.ts";
+
+/** The words around the findings; the findings' own sentences come from messages.ts. */
+const CHROME: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
+  en: {
+    checked: "checked",
+    verdict: "Verdict",
+    zones: "Zones",
+    cameras: "Cameras",
+    devices: "Devices",
+    healthyOf: "healthy cameras",
+    needed: "needed",
+    retention: "recordings go back",
+    days: "days",
+    unknownDepth: "retention depth unknown",
+    reachable: "reachable",
+    unreachable: "unreachable",
+    causedBy: "because of",
+    private: "private",
+    notRequired: "not required",
+    counts: "Required findings",
+    camerasIn: "cameras",
+  },
+  "zh-CN": {
+    checked: "检查时间",
+    verdict: "结论",
+    zones: "区域",
+    cameras: "摄像机",
+    devices: "设备",
+    healthyOf: "路正常",
+    needed: "至少需要",
+    retention: "录像可追溯",
+    days: "天",
+    unknownDepth: "录像保存天数未知",
+    reachable: "可连接",
+    unreachable: "无法连接",
+    causedBy: "起因",
+    private: "隐私区域",
+    notRequired: "非必需",
+    counts: "必查项",
+    camerasIn: "摄像机",
+  },
+};
+
+const MARK: Readonly<Record<FindingStatus, string>> = { ok: "✓", violation: "✗", unknown: "?", accruing: "…" };
+
+/** The human report of `check`: per zone and camera, each problem with the reason in plain words. */
+export function renderCheckText(r: CheckReport): string {
+  const locale = r.site.locale;
+  const w = CHROME[locale];
+  const t = (k: string): string => w[k] ?? k;
+  const out: string[] = [];
+  const findingsOf = (type: string, id: string): ReportFinding[] =>
+    r.findings.filter((f) => f.subject.type === type && f.subject.id === id);
+  const problemLines = (fs: readonly ReportFinding[], indent: string): string[] =>
+    fs
+      .filter((f) => f.status !== "ok")
+      .map((f) => {
+        const cause = f.causedBy ? ` (${t("causedBy")}: ${kindTitle(locale, f.causedBy.kind)} ${f.causedBy.subject.id})` : "";
+        const optional = f.required ? "" : ` [${t("notRequired")}]`;
+        return `${indent}${MARK[f.status]} ${kindTitle(locale, f.kind)} — ${statusLabel(locale, f.status)}${optional}: ${f.message}${cause}`;
+      });
+
+  out.push(`${r.site.name} (${r.site.id})${r.site.registration ? ` ${r.site.registration}` : ""}`);
+  out.push(`${t("checked")}: ${formatTime(r.checkedAt, r.site.timezone)}`);
+  out.push(`${t("verdict")}: ${MARK[verdictMark(r.verdict)]} ${verdictLabel(locale, r.verdict)}`);
+  out.push(
+    `${t("counts")}: ${(["violation", "unknown", "accruing", "ok"] as const)
+      .map((s) => `${statusLabel(locale, s)} ${r.counts[s]}`)
+      .join(" · ")}`,
+  );
+
+  out.push("", `${t("zones")}:`);
+  for (const z of r.zones) {
+    const flags = [z.kind, z.private ? t("private") : null, z.required ? null : t("notRequired")].filter(Boolean);
+    out.push(
+      `  ${MARK[z.status]} ${z.name} (${z.id}; ${flags.join(", ")}): ${z.healthyCameras}/${z.cameras.length} ${t("healthyOf")}, ${t("needed")} ${z.minCameras}`,
+    );
+    out.push(...problemLines(findingsOf("zone", z.id), "      "));
+  }
+  const siteProblems = problemLines(findingsOf("site", r.site.id), "  ");
+  if (siteProblems.length > 0) out.push(...siteProblems);
+
+  out.push("", `${t("cameras")}:`);
+  for (const c of r.cameras) {
+    const worst = worstStatus(findingsOf("camera", c.id).filter((f) => f.required));
+    const depth =
+      c.retentionDepthDays === null
+        ? t("unknownDepth")
+        : `${t("retention")} ${Math.floor(c.retentionDepthDays)} ${t("days")}`;
+    out.push(`  ${MARK[worst]} ${c.name} (${c.id} @ ${c.device}): ${depth}`);
+    out.push(...problemLines(findingsOf("camera", c.id), "      "));
+  }
+
+  out.push("", `${t("devices")}:`);
+  for (const d of r.devices) {
+    const what = [d.manufacturer, d.model, d.firmwareVersion].filter(Boolean).join(" ");
+    const worst = worstStatus(findingsOf("device", d.id).filter((f) => f.required));
+    out.push(`  ${MARK[worst]} ${d.id}: ${d.reachable ? t("reachable") : t("unreachable")}${what ? ` — ${what}` : ""}`);
+    out.push(...problemLines(findingsOf("device", d.id), "      "));
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function verdictMark(v: CheckReport["verdict"]): FindingStatus {
+  switch (v) {
+    case "compliant":
+      return "ok";
+    case "violation":
+      return "violation";
+    case "indeterminate":
+      return "unknown";
+  }
+}
+
+function worstStatus(fs: readonly ReportFinding[]): FindingStatus {
+  if (fs.some((f) => f.status === "violation")) return "violation";
+  if (fs.some((f) => f.status === "unknown")) return "unknown";
+  if (fs.some((f) => f.status === "accruing")) return "accruing";
+  return "ok";
+}
