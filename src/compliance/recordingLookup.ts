@@ -4,6 +4,7 @@ import type { Camera } from "../domain/site.ts";
 import type { Outcome } from "./findings.ts";
 import { outcome } from "./findings.ts";
 import { probeDetail, probeEvidence } from "./probeDetail.ts";
+import { recordedTime } from "./time.ts";
 
 /** The camera's own recording on its device, found the same way onvif/ asked about it. */
 export interface CameraRecording {
@@ -102,4 +103,18 @@ export function cameraJobs(
     };
   }
   return { jobs };
+}
+
+/**
+ * The earliest video data of the recording (ms), null when the device gave only placeholders,
+ * or a string saying why GetRecordingInformation gave nothing.
+ */
+export function earliestVideoData(obs: DeviceObservation, rec: CameraRecording): number | null | string {
+  const info = obs.recordingInfo[rec.token];
+  if (info?.status !== "ok") return probeDetail(info);
+  const starts = info.value.tracks
+    .filter((t) => t.type === "Video")
+    .map((t) => recordedTime(t.dataFrom))
+    .filter((t): t is number => t !== null);
+  return starts.length > 0 ? Math.min(...starts) : null;
 }

@@ -5,7 +5,7 @@ import { deviceNowOr } from "../context.ts";
 import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
-import { cameraRecording } from "../recordingLookup.ts";
+import { cameraRecording, earliestVideoData } from "../recordingLookup.ts";
 import { DAY, MINUTE, isoOf, parseIso } from "../time.ts";
 
 /** Gaps listed one by one in the evidence; beyond this only their number is given. */
@@ -24,7 +24,8 @@ export interface RecordingGap {
  * for longer than maxGapMinutes, read from RecordingHistory/Track/State (IsDataPresent) with
  * the start-state events that give the state at the window's start. The window starts
  * retentionDays before device-now, and never before the camera was commissioned (there was
- * nothing to record). A gap still open at the end is counted up to device-now. With several
+ * nothing to record) nor before the recording's earliest video data (that is retention depth,
+ * judged by retention_short). A gap still open at the end is counted up to device-now. With several
  * video tracks, data is missing only where every track with a known state says so.
  * Each gap is listed, so the violation lifecycle can report each as one incident.
  */
@@ -72,7 +73,13 @@ function judge(ctx: CameraContext): Outcome {
   const policy = ctx.site.policy;
   const deviceNow = clock.deviceNow;
   const commissioned = parseIso(ctx.camera.commissionedAt ?? ctx.site.commissionedAt);
-  const windowStart = Math.max(deviceNow - policy.retentionDays * DAY, commissioned ?? -Infinity);
+  // What lies before the earliest data is retention depth (retention_short), not a hole in it.
+  const earliest = earliestVideoData(ctx.obs, rec);
+  const windowStart = Math.max(
+    deviceNow - policy.retentionDays * DAY,
+    commissioned ?? -Infinity,
+    typeof earliest === "number" ? earliest : -Infinity,
+  );
   const gaps = findGaps(states, windowStart, deviceNow).filter(
     (g) => g.end - g.start > policy.maxGapMinutes * MINUTE,
   );

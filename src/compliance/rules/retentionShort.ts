@@ -4,9 +4,9 @@ import type { CameraContext } from "../context.ts";
 import { deviceNowOr } from "../context.ts";
 import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
-import { probeDetail, probeEvidence } from "../probeDetail.ts";
+import { probeEvidence } from "../probeDetail.ts";
 import type { CameraRecording } from "../recordingLookup.ts";
-import { cameraRecording } from "../recordingLookup.ts";
+import { cameraRecording, earliestVideoData } from "../recordingLookup.ts";
 import { DAY, HOUR, daysOf, isoOf, parseIso, recordedTime } from "../time.ts";
 
 /**
@@ -28,7 +28,7 @@ export function retentionDepthDays(ctx: CameraContext): number | null {
   if (ctx.time.status !== "ok") return null;
   const found = cameraRecording(ctx.camera, ctx.obs);
   if ("unknown" in found) return null;
-  const earliest = earliestVideo(ctx, found.recording);
+  const earliest = earliestVideoData(ctx.obs, found.recording);
   return earliest === null || typeof earliest === "string" ? null : daysOf(ctx.time.deviceNow - earliest);
 }
 
@@ -45,7 +45,7 @@ function judge(ctx: CameraContext): Outcome {
   const neededMs = requiredDays * DAY - toleranceMs;
 
   const deleted = deletionInWindow(ctx.obs.recordingHistory[rec.token], rec, deviceNow - neededMs);
-  const earliest = earliestVideo(ctx, rec);
+  const earliest = earliestVideoData(ctx.obs, rec);
   if (typeof earliest === "string") {
     const detail = earliest;
     return outcome(
@@ -112,20 +112,6 @@ function judge(ctx: CameraContext): Outcome {
     { days, requiredDays, toleranceHours: policy.retentionToleranceHours, earliest: isoOf(earliest) },
     evidence,
   );
-}
-
-/**
- * The earliest video data of the recording (ms), null when the device gave only placeholders,
- * or a string saying why GetRecordingInformation gave nothing.
- */
-function earliestVideo(ctx: CameraContext, rec: CameraRecording): number | null | string {
-  const info = ctx.obs.recordingInfo[rec.token];
-  if (info?.status !== "ok") return probeDetail(info);
-  const starts = info.value.tracks
-    .filter((t) => t.type === "Video")
-    .map((t) => recordedTime(t.dataFrom))
-    .filter((t): t is number => t !== null);
-  return starts.length > 0 ? Math.min(...starts) : null;
 }
 
 type Deletion = RecordingHistory["deletions"][number];

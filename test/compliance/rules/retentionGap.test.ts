@@ -5,6 +5,7 @@ import { failed, ok } from "../../../src/domain/probe.ts";
 import type { Site } from "../../../src/domain/site.ts";
 import {
   DAY,
+  HOUR,
   MINUTE,
   NOW,
   SECOND,
@@ -16,6 +17,7 @@ import {
   iso,
   patch,
   presentSince,
+  recordingInfo,
   state,
   withClock,
 } from "../builders.ts";
@@ -69,6 +71,30 @@ describe("retention_gap", () => {
       { start: iso(T), end: iso(T + 30 * MINUTE), minutes: 30, open: false },
       { start: iso(T + DAY), end: iso(T + DAY + 120 * MINUTE), minutes: 120, open: false },
     ]);
+  });
+
+  it("does not count the time before the earliest video as a gap: that is retention depth", () => {
+    const earliest = NOW - 45 * DAY;
+    const shallow = patch(
+      withStates(state(NOW - 90 * DAY, false), presentSince(earliest)),
+      "recordingInfo",
+      "R1",
+      ok(recordingInfo(1, iso(earliest), iso(NOW - 10 * SECOND))),
+    );
+    expect(judge(shallow)).toMatchObject({ status: "ok", reason: "no_gaps" });
+    // ...while a hole after the earliest data still is one.
+    const holed = patch(
+      withStates(
+        state(NOW - 90 * DAY, false),
+        presentSince(earliest),
+        state(T, false),
+        state(T + HOUR, true),
+      ),
+      "recordingInfo",
+      "R1",
+      ok(recordingInfo(1, iso(earliest), iso(NOW - 10 * SECOND))),
+    );
+    expect(judge(holed)).toMatchObject({ status: "violation", params: { count: 1, longestMinutes: 60 } });
   });
 
   it("counts an open gap at the end up to device-now", () => {
