@@ -6,12 +6,18 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js"] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ["eslint.config.js"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/no-misused-promises": "error",
-      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+      "@typescript-eslint/switch-exhaustiveness-check": [
+        "error",
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-restricted-properties": [
@@ -29,13 +35,29 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["node:*", "../net/*", "../onvif/*", "../config/*"], message: "compliance/ is pure: no I/O." }] },
+        {
+          patterns: [
+            {
+              group: ["node:*", "../net/*", "../onvif/*", "../config/*"],
+              message: "compliance/ is pure: no I/O.",
+            },
+          ],
+        },
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "compliance/ takes its clock as an argument." },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "compliance/ takes its clock as an argument." },
-        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: "compliance/ is deterministic." },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "compliance/ takes its clock as an argument.",
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "compliance/ takes its clock as an argument.",
+        },
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: "compliance/ is deterministic.",
+        },
       ],
     },
   },
@@ -45,12 +67,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/simulator/**"], message: "Production code never imports the simulator." }] },
+        {
+          patterns: [{ group: ["**/simulator/**"], message: "Production code never imports the simulator." }],
+        },
       ],
     },
   },
   {
-    files: ["**/*.js"],
+    files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },
 );

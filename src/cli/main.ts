@@ -20,17 +20,23 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command("check")
-    .description("poll every device once, evaluate every rule, print a report (exit 0 compliant, 1 violation, 3 indeterminate, 2 usage/config error)")
+    .description(
+      "poll every device once, evaluate every rule, print a report (exit 0 compliant, 1 violation, 3 indeterminate, 2 usage/config error)",
+    )
     .requiredOption("-c, --config <file>", "site configuration (YAML)")
     .option("--json", "print the report as JSON")
     .addOption(logLevel)
     .action(async (opts: { config: string; json?: boolean; logLevel: string }) => {
-      setExit(await checkCommand({ configFile: opts.config, json: opts.json === true, logLevel: opts.logLevel }));
+      setExit(
+        await checkCommand({ configFile: opts.config, json: opts.json === true, logLevel: opts.logLevel }),
+      );
     });
 
   program
     .command("describe")
-    .description("print a device's services, profiles, stream URIs, recordings and jobs, to help fill in the config")
+    .description(
+      "print a device's services, profiles, stream URIs, recordings and jobs, to help fill in the config",
+    )
     .requiredOption("--onvif <url>", "device service URL, e.g. http://10.0.0.5/onvif/device_service")
     .requiredOption("--username <user>", "ONVIF user")
     .option("--password-env <var>", "environment variable holding the password")
@@ -96,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
     code = c;
   });
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync(argv);
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -15,12 +15,18 @@ export async function readCliPassword(
   const issue = (path: string, message: string): ConfigError =>
     new ConfigError("(command line)", [{ path, message, line: null }]);
   if ((source.passwordEnv === undefined) === (source.passwordFile === undefined)) {
-    throw issue("--password-env/--password-file", "give exactly one of them (the password itself is never an argument)");
+    throw issue(
+      "--password-env/--password-file",
+      "give exactly one of them (the password itself is never an argument)",
+    );
   }
   if (source.passwordEnv !== undefined) {
     const value = env[source.passwordEnv];
     if (value === undefined || value === "") {
-      throw issue("--password-env", `environment variable ${source.passwordEnv} is ${value === "" ? "empty" : "not set"}`);
+      throw issue(
+        "--password-env",
+        `environment variable ${source.passwordEnv} is ${value === "" ? "empty" : "not set"}`,
+      );
     }
     return new Secret(value);
   }

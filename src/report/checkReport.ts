@@ -52,19 +52,17 @@ export interface CheckReport {
 export function buildCheckReport(site: Site, run: CheckRun): CheckReport {
   const { evaluation } = run;
   const options = { timeZone: site.timezone };
-  const findings = evaluation.findings.map(
-    (f): ReportFinding => ({
-      kind: f.kind,
-      subject: f.subject,
-      status: f.status,
-      required: f.required,
-      reason: f.reason,
-      message: findingText(site.locale, f, options),
-      params: f.params,
-      evidence: f.evidence,
-      causedBy: f.causedBy,
-    }),
-  );
+  const findings = evaluation.findings.map((f): ReportFinding => ({
+    kind: f.kind,
+    subject: f.subject,
+    status: f.status,
+    required: f.required,
+    reason: f.reason,
+    message: findingText(site.locale, f, options),
+    params: f.params,
+    evidence: f.evidence,
+    causedBy: f.causedBy,
+  }));
   const counts: Record<FindingStatus, number> = { ok: 0, violation: 0, unknown: 0, accruing: 0 };
   for (const f of findings) if (f.required) counts[f.status]++;
   return {

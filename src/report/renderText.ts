@@ -45,7 +45,12 @@ const CHROME: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
   },
 };
 
-const MARK: Readonly<Record<FindingStatus, string>> = { ok: "✓", violation: "✗", unknown: "?", accruing: "…" };
+const MARK: Readonly<Record<FindingStatus, string>> = {
+  ok: "✓",
+  violation: "✗",
+  unknown: "?",
+  accruing: "…",
+};
 
 /** The human report of `check`: per zone and camera, each problem with the reason in plain words. */
 export function renderCheckText(r: CheckReport): string {
@@ -59,7 +64,9 @@ export function renderCheckText(r: CheckReport): string {
     fs
       .filter((f) => f.status !== "ok")
       .map((f) => {
-        const cause = f.causedBy ? ` (${t("causedBy")}: ${kindTitle(locale, f.causedBy.kind)} ${f.causedBy.subject.id})` : "";
+        const cause = f.causedBy
+          ? ` (${t("causedBy")}: ${kindTitle(locale, f.causedBy.kind)} ${f.causedBy.subject.id})`
+          : "";
         const optional = f.required ? "" : ` [${t("notRequired")}]`;
         return `${indent}${MARK[f.status]} ${kindTitle(locale, f.kind)} — ${statusLabel(locale, f.status)}${optional}: ${f.message}${cause}`;
       });
@@ -75,7 +82,9 @@ export function renderCheckText(r: CheckReport): string {
 
   out.push("", `${t("zones")}:`);
   for (const z of r.zones) {
-    const flags = [z.kind, z.private ? t("private") : null, z.required ? null : t("notRequired")].filter(Boolean);
+    const flags = [z.kind, z.private ? t("private") : null, z.required ? null : t("notRequired")].filter(
+      Boolean,
+    );
     out.push(
       `  ${MARK[z.status]} ${z.name} (${z.id}; ${flags.join(", ")}): ${z.healthyCameras}/${z.cameras.length} ${t("healthyOf")}, ${t("needed")} ${z.minCameras}`,
     );
@@ -99,7 +108,9 @@ export function renderCheckText(r: CheckReport): string {
   for (const d of r.devices) {
     const what = [d.manufacturer, d.model, d.firmwareVersion].filter(Boolean).join(" ");
     const worst = worstStatus(findingsOf("device", d.id).filter((f) => f.required));
-    out.push(`  ${MARK[worst]} ${d.id}: ${d.reachable ? t("reachable") : t("unreachable")}${what ? ` — ${what}` : ""}`);
+    out.push(
+      `  ${MARK[worst]} ${d.id}: ${d.reachable ? t("reachable") : t("unreachable")}${what ? ` — ${what}` : ""}`,
+    );
     out.push(...problemLines(findingsOf("device", d.id), "      "));
   }
   return `${out.join("\n")}\n`;

@@ -9,7 +9,11 @@ import { CLI, ROOT } from "../helpers/paths.ts";
  * pointed at it. A responder in the same namespace plays the device.
  */
 function inPrivateNetns(script: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync("unshare", ["-n", "bash", "-c", script], { encoding: "utf8", cwd: ROOT, timeout: 30_000 });
+  const r = spawnSync("unshare", ["-n", "bash", "-c", script], {
+    encoding: "utf8",
+    cwd: ROOT,
+    timeout: 30_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +30,12 @@ describe("nurserywatch discover (private network namespace only)", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const devices = JSON.parse(r.stdout) as { urn: string; name: string; hardware: string; xaddrs: string[] }[];
+    const devices = JSON.parse(r.stdout) as {
+      urn: string;
+      name: string;
+      hardware: string;
+      xaddrs: string[];
+    }[];
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({
       urn: "urn:uuid:kita-nvr-0000-0000-0000-000000000000",

@@ -7,8 +7,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** ../shared beside the project (the ONVIF kit and the device fixtures). */
 export const SHARED = (() => {
-  const candidates = [process.env["NURSERYWATCH_SHARED"], join(ROOT, "../shared")].filter(
-    (p): p is string => Boolean(p),
+  const candidates = [process.env["NURSERYWATCH_SHARED"], join(ROOT, "../shared")].filter((p): p is string =>
+    Boolean(p),
   );
   const found = candidates.find((p) => existsSync(join(p, "onvif-spec/validate")));
   if (!found) throw new Error(`../shared not found next to ${ROOT}; set NURSERYWATCH_SHARED`);

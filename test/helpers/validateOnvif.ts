@@ -22,14 +22,16 @@ export function validateOnvif(messages: readonly string[]): ValidationResult[] {
       return f;
     });
     const r = spawnSync(join(ONVIF_KIT, "validate"), files, { encoding: "utf8", maxBuffer: 64 << 20 });
-    if (r.error || r.status === 2) throw new Error(`ONVIF validation kit failed: ${r.stderr || String(r.error)}`);
+    if (r.error || r.status === 2)
+      throw new Error(`ONVIF validation kit failed: ${r.stderr || String(r.error)}`);
     // One line per file starting with "valid" or "INVALID", followed by indented xmllint messages.
     return files.map((f) => {
       const lines = r.stdout.split("\n");
       const start = lines.findIndex((l) => l.includes(f));
       const head = lines[start] ?? "";
       const detail: string[] = [head];
-      for (let i = start + 1; i < lines.length && /^\s/.test(lines[i] ?? ""); i++) detail.push(lines[i] ?? "");
+      for (let i = start + 1; i < lines.length && /^\s/.test(lines[i] ?? ""); i++)
+        detail.push(lines[i] ?? "");
       return { ok: head.startsWith("valid"), output: detail.join("\n") };
     });
   } finally {

@@ -16,7 +16,8 @@ export interface CheckCommandOptions {
 export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
   const config = await loadConfig(opts.configFile, processEnv());
   const logger = createLogger({ level: opts.logLevel });
-  for (const warning of config.warnings) logger.warn({ file: config.file }, warning);
+  // Config warnings are for the person at the terminal: plain lines, not log records.
+  for (const warning of config.warnings) process.stderr.write(`nurserywatch: warning: ${warning}\n`);
   const http = createDeviceHttp();
   try {
     const run = await runCheck(config.site, { http, now: Date.now, logger });

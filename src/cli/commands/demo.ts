@@ -17,7 +17,8 @@ export async function demoCommand(opts: { json: boolean }): Promise<number> {
     throw err;
   }
   try {
-    if (!opts.json) process.stdout.write(`Simulated nursery at ${sim.devices.map((d) => d.url).join(", ")}\n\n`);
+    if (!opts.json)
+      process.stdout.write(`Simulated nursery at ${sim.devices.map((d) => d.url).join(", ")}\n\n`);
     const code = await checkCommand({ configFile: DEMO_CONFIG, json: opts.json, logLevel: "warn" });
     if (!opts.json) {
       process.stdout.write(

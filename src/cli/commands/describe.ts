@@ -25,7 +25,8 @@ export async function describeCommand(opts: DescribeOptions): Promise<number> {
   } catch {
     throw new UsageError(`--onvif: not a URL: ${opts.onvif}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError("--onvif: use an http:// or https:// address");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError("--onvif: use an http:// or https:// address");
   const timeoutSeconds = Number(opts.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 300) {
     throw new UsageError("--timeout takes seconds from 0.1 to 300");
@@ -67,8 +68,12 @@ function probeText<T>(p: Probe<T>, show: (v: T) => string): string {
 function renderDescription(d: DeviceDescription): string {
   const out: string[] = [];
   out.push(`Device ${d.deviceId}`);
-  out.push(`  clock:    ${probeText(d.clock, (c) => `${c.deviceUtc ?? "unknown"} (from ${c.source}, TZ ${c.timezone ?? "-"})`)}`);
-  out.push(`  info:     ${probeText(d.info, (i) => `${i.manufacturer} ${i.model}, firmware ${i.firmwareVersion}, serial ${i.serialNumber}`)}`);
+  out.push(
+    `  clock:    ${probeText(d.clock, (c) => `${c.deviceUtc ?? "unknown"} (from ${c.source}, TZ ${c.timezone ?? "-"})`)}`,
+  );
+  out.push(
+    `  info:     ${probeText(d.info, (i) => `${i.manufacturer} ${i.model}, firmware ${i.firmwareVersion}, serial ${i.serialNumber}`)}`,
+  );
   out.push(`  services: ${probeText(d.services, (s) => Object.keys(s).join(", "))}`);
   out.push("", "Profiles (use the token as cameras[].profile):");
   out.push(
@@ -84,24 +89,28 @@ function renderDescription(d: DeviceDescription): string {
   );
   out.push("", "Recordings (cameras[].recording, optional):");
   out.push(
-    probeText(d.recordings, (rs) =>
-      rs
-        .map(
-          (r) =>
-            `  ${r.token}  source ${r.sourceId || "-"}  keep ${r.maximumRetentionSeconds === null ? "?" : r.maximumRetentionSeconds === 0 ? "no limit" : `${r.maximumRetentionSeconds / 86400} days`}  tracks ${r.tracks.map((t) => `${t.token}:${t.type}`).join(" ")}`,
-        )
-        .join("\n") || "  (none)",
+    probeText(
+      d.recordings,
+      (rs) =>
+        rs
+          .map(
+            (r) =>
+              `  ${r.token}  source ${r.sourceId || "-"}  keep ${r.maximumRetentionSeconds === null ? "?" : r.maximumRetentionSeconds === 0 ? "no limit" : `${r.maximumRetentionSeconds / 86400} days`}  tracks ${r.tracks.map((t) => `${t.token}:${t.type}`).join(" ")}`,
+          )
+          .join("\n") || "  (none)",
     ),
   );
   out.push("", "Recording jobs:");
   out.push(
-    probeText(d.recordingJobs, (js) =>
-      js
-        .map(
-          (j) =>
-            `  ${j.token}  -> ${j.recordingToken}  mode ${j.mode}  from ${j.sourceTokens.join(",") || "-"}${j.scheduleToken ? `  schedule ${j.scheduleToken}` : ""}${j.eventTriggered ? "  (event-triggered)" : ""}`,
-        )
-        .join("\n") || "  (none)",
+    probeText(
+      d.recordingJobs,
+      (js) =>
+        js
+          .map(
+            (j) =>
+              `  ${j.token}  -> ${j.recordingToken}  mode ${j.mode}  from ${j.sourceTokens.join(",") || "-"}${j.scheduleToken ? `  schedule ${j.scheduleToken}` : ""}${j.eventTriggered ? "  (event-triggered)" : ""}`,
+          )
+          .join("\n") || "  (none)",
     ),
   );
   return `${out.join("\n")}\n`;

@@ -12,13 +12,17 @@ export async function discoverCommand(opts: { waitMs: number; json: boolean }): 
     return EXIT.compliant;
   }
   if (devices.length === 0) {
-    process.stdout.write("No ONVIF device answered. Devices on another subnet or VLAN cannot be discovered; use `describe --onvif URL` with the address instead.\n");
+    process.stdout.write(
+      "No ONVIF device answered. Devices on another subnet or VLAN cannot be discovered; use `describe --onvif URL` with the address instead.\n",
+    );
     return EXIT.compliant;
   }
   for (const d of devices) {
     const label = [d.name, d.hardware].filter(Boolean).join(" / ") || "(no name)";
     process.stdout.write(`${label}\n  ${d.urn}\n${d.xaddrs.map((x) => `  ${x}\n`).join("")}`);
   }
-  process.stdout.write(`\n${devices.length} device(s). Next: nurserywatch describe --onvif <address> --username <user> --password-env <VAR>\n`);
+  process.stdout.write(
+    `\n${devices.length} device(s). Next: nurserywatch describe --onvif <address> --username <user> --password-env <VAR>\n`,
+  );
   return EXIT.compliant;
 }

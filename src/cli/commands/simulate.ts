@@ -9,7 +9,11 @@ import { demoSiteScenario } from "./demoSite.ts";
  * --json, the first stdout line is one JSON object with the device and control URLs (what
  * tests and benchmarks in another process wait for).
  */
-export async function simulateCommand(opts: { scenario?: string; logLevel: string; json?: boolean }): Promise<number> {
+export async function simulateCommand(opts: {
+  scenario?: string;
+  logLevel: string;
+  json?: boolean;
+}): Promise<number> {
   let scenario: Scenario;
   try {
     scenario = opts.scenario === undefined ? demoSiteScenario() : loadScenarioFile(opts.scenario);

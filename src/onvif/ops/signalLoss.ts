@@ -8,7 +8,7 @@ export interface SignalLossOptions {
   /** PullMessages Timeout: how long the device may wait for messages (short: we want the initial state). */
   readonly pullTimeoutSeconds: number;
   readonly messageLimit: number;
-  /** Pulls at most; pulling stops early after one that returns nothing. */
+  /** Pulls at most; pulling stops early after one that returns fewer than messageLimit messages. */
   readonly maxPulls: number;
 }
 
@@ -61,7 +61,9 @@ export async function readSignalLoss(
     for (let i = 0; i < opts.maxPulls; i++) {
       const got = await pullMessages(session, sub, opts.pullTimeoutSeconds, opts.messageLimit);
       messages.push(...got);
-      if (got.length === 0) break;
+      // A batch short of the limit holds every initial state the device had queued; pulling
+      // again would only wait out the Timeout for live changes we do not need.
+      if (got.length < opts.messageLimit) break;
     }
   } finally {
     await unsubscribe(session, sub).catch(() => undefined);

@@ -56,6 +56,18 @@ function setup(routes: Record<string, Route>) {
 }
 
 describe("SignalLoss through a pull-point", () => {
+  it("pulls again while batches come back full, and stops at the first short one", async () => {
+    const { http, session } = setup({
+      PullMessages: (_s, nth) =>
+        nth === 0
+          ? pulled(signalLoss("VideoSource_1", "false"), signalLoss("VideoSource_2", "false"))
+          : pulled(signalLoss("VideoSource_3", "true")),
+    });
+    const r = await readSignalLoss(session, { pullTimeoutSeconds: 2, messageLimit: 2, maxPulls: 5 });
+    expect(r.states).toEqual({ VideoSource_1: false, VideoSource_2: false, VideoSource_3: true });
+    expect(http.opsSeen().filter((op) => op === "PullMessages")).toHaveLength(2);
+  });
+
   it("subscribes on the topic, pulls the Initialized state with WS-Addressing, and unsubscribes", async () => {
     const { http, session } = setup({
       PullMessages: (_s, nth) =>
@@ -76,8 +88,7 @@ describe("SignalLoss through a pull-point", () => {
       "GetSystemDateAndTime",
       "GetServices",
       "CreatePullPointSubscription",
-      "PullMessages",
-      "PullMessages",
+      "PullMessages", // a batch short of MessageLimit holds every queued initial state: no second pull
       "Unsubscribe",
     ]);
 
@@ -107,7 +118,7 @@ describe("SignalLoss through a pull-point", () => {
     expect(pull.req.deadlineMs).toBe((2 + 5) * 1000); // the device's wait plus the normal deadline
     expect(childLoose(pull.header, NS.wsse, "Security")).not.toBeNull();
 
-    const unsub = http.seen[5]!;
+    const unsub = http.seen[4]!;
     expect(unsub.req.url).toBe(subscription);
     expect(childLoose(unsub.header, "http://www.axis.com/2009/event", "SubscriptionId")?.text).toBe("13");
   });
