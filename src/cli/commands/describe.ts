@@ -48,7 +48,8 @@ export async function describeCommand(opts: DescribeOptions): Promise<number> {
     const session = createOnvifSession({ device, http, now: Date.now, logger });
     const d = await describeDevice(session);
     process.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : renderDescription(d));
-    return d.clock.status === "ok" && d.services.status === "ok" ? EXIT.compliant : EXIT.violation;
+    // Success means we could log in and read what a config needs: the device and its profiles.
+    return d.info.status === "ok" && d.profiles.status === "ok" ? EXIT.compliant : EXIT.violation;
   } finally {
     await http.close();
   }
