@@ -1,0 +1,221 @@
+import type { ApiKeyEntry, ApiKeyRole } from "../config/types.ts";
+import type { FindingKind, Subject } from "../domain/finding.ts";
+import type { LedgerEntry, SignedHead } from "../domain/ledger.ts";
+import type { Locale, Site, ZoneKind } from "../domain/site.ts";
+import type { MaintenanceWindow, Violation } from "../domain/violation.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { CheckReport } from "../report/checkReport.ts";
+import type { Metrics } from "./metrics.ts";
+
+/**
+ * What the HTTP face needs from the rest of the daemon: narrow read/write ports the daemon
+ * implements over its Redis stores (and test/http/fakes.ts in memory). Every port that may
+ * touch Redis is async; what comes from the configuration is not.
+ */
+export interface HttpDeps {
+  readonly logger: Logger;
+  /** Handles made with createMetrics(registry) on the one prom-client Registry of the process. */
+  readonly metrics: Metrics;
+  /** Dashboard language when a site gives none and the visitor asked for none. */
+  readonly locale: Locale;
+  /** From http.apiKeys: only SHA-256 hashes, never the keys. */
+  readonly apiKeys: readonly ApiKeyEntry[];
+  /** http.publicUrl: the session cookie is Secure when it is https. */
+  readonly publicUrl: string | null;
+  /** Our clock (ms since the epoch). */
+  readonly now: () => number;
+  /** The sites this daemon watches, from the configuration. */
+  sites(): readonly SiteInfo[];
+  /** The latest evaluation of each site (all sites when siteId is absent). */
+  status(siteId?: string): Promise<readonly SiteStatus[]>;
+  readonly violations: ViolationsPort;
+  readonly ledger: LedgerPort;
+  /** Compliance over a period, per zone and camera. */
+  report(query: ReportQuery): Promise<SiteReport>;
+  readonly maintenance: MaintenancePort;
+  readonly sessions: SessionsPort;
+  /** Whether the daemon can do its job: Redis reachable, workers alive (heartbeats fresh). */
+  readiness(): Promise<Readiness>;
+  readonly options?: Partial<HttpOptions>;
+}
+
+export interface HttpOptions {
+  /** /metrics without a key (the default); false: any valid API key is needed. */
+  readonly openMetrics: boolean;
+  /** Reload status gauges from status()/violations on every scrape (stateless API nodes). */
+  readonly refreshMetricsOnScrape: boolean;
+  /** Dashboard session lifetime. */
+  readonly sessionTtlSeconds: number;
+  /** How often the dashboard page asks for fresh data. */
+  readonly dashboardRefreshSeconds: number;
+  /** readiness() taking longer than this counts as not ready. */
+  readonly readinessTimeoutMs: number;
+  /** Longest maintenance window the API accepts (a longer one would hide real outages). */
+  readonly maxMaintenanceSeconds: number;
+}
+
+export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
+  openMetrics: true,
+  refreshMetricsOnScrape: true,
+  sessionTtlSeconds: 12 * 3600,
+  dashboardRefreshSeconds: 5,
+  readinessTimeoutMs: 2000,
+  maxMaintenanceSeconds: 7 * 86400,
+};
+
+/** A site as the configuration declares it (names for pages before the first poll). */
+export interface SiteInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly locale: Locale;
+  /** IANA time zone; dates in reports and pages are shown in it. */
+  readonly timezone: string;
+  readonly zones: readonly { readonly id: string; readonly name: string; readonly kind: ZoneKind }[];
+  readonly cameras: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly zones: readonly string[];
+  }[];
+  readonly devices: readonly { readonly id: string; readonly kind: "nvr" | "camera" }[];
+}
+
+export function siteInfoOf(site: Site): SiteInfo {
+  return {
+    id: site.id,
+    name: site.name,
+    locale: site.locale,
+    timezone: site.timezone,
+    zones: site.zones.map((z) => ({ id: z.id, name: z.name, kind: z.kind })),
+    cameras: site.cameras.map((c) => ({ id: c.id, name: c.name, zones: c.zones })),
+    devices: site.devices.map((d) => ({ id: d.id, kind: d.kind })),
+  };
+}
+
+export interface SiteStatus {
+  readonly siteId: string;
+  /** The latest evaluation; null until the first poll of the site finished. */
+  readonly report: CheckReport | null;
+  /** Device id → when its last poll finished (ISO); null when never. */
+  readonly lastPollAt: Readonly<Record<string, string | null>>;
+}
+
+export interface ViolationQuery {
+  readonly siteId?: string;
+  /** open: only state "open"; all: pending, open and resolved (history). */
+  readonly state: "open" | "all";
+  readonly limit: number;
+  /** Opaque, from a previous page's nextCursor. */
+  readonly cursor?: string;
+}
+
+export interface ViolationPage {
+  readonly items: readonly Violation[];
+  /** Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface ViolationsPort {
+  /** Newest first. Throws InvalidCursorError for a cursor it did not make. */
+  list(query: ViolationQuery): Promise<ViolationPage>;
+}
+
+/** A cursor the store cannot read: the API answers 400, not 500. */
+export class InvalidCursorError extends Error {
+  override readonly name = "InvalidCursorError";
+}
+
+export interface LedgerPort {
+  /** Entries with seq >= from (from the first when absent), ascending, at most limit. */
+  page(query: { readonly from?: number; readonly limit: number }): Promise<readonly LedgerEntry[]>;
+  /** Signed chain heads, newest first (the store decides how many it keeps). */
+  heads(): Promise<readonly SignedHead[]>;
+}
+
+export interface ReportQuery {
+  readonly siteId: string;
+  /** ISO UTC instants, from < to. */
+  readonly from: string;
+  readonly to: string;
+}
+
+/** One stretch of time a subject was not compliant (violation or unknown), clipped to the period. */
+export interface Lapse {
+  readonly kind: FindingKind;
+  readonly status: "violation" | "unknown";
+  readonly from: string;
+  /** Null while still going on. */
+  readonly to: string | null;
+  readonly seconds: number;
+  /** Inside a declared maintenance window. */
+  readonly maintenance: boolean;
+  /** The violation it became, when it outlasted its grace. */
+  readonly violationId: string | null;
+}
+
+export interface SubjectReport {
+  readonly id: string;
+  readonly name: string;
+  /** Share of the period shown compliant, 0–100; null when nothing was observed in it. */
+  readonly compliantPercent: number | null;
+  /** Share of the period that could not be told (never counted as compliant). */
+  readonly unknownPercent: number | null;
+  readonly lapses: readonly Lapse[];
+}
+
+export interface CameraReport extends SubjectReport {
+  /** How far back its video went at the end of the period, in days; null when not known. */
+  readonly retentionDepthDays: number | null;
+}
+
+export interface SiteReport {
+  readonly siteId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly zones: readonly SubjectReport[];
+  readonly cameras: readonly CameraReport[];
+}
+
+export interface MaintenanceDeclaration {
+  readonly siteId: string;
+  readonly subjects: readonly Subject[];
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  /** The API key's name. */
+  readonly declaredBy: string;
+}
+
+export interface MaintenancePort {
+  /** Windows of a site (all sites when absent); active: only those covering now. Newest first. */
+  list(query: { readonly siteId?: string; readonly active: boolean }): Promise<readonly MaintenanceWindow[]>;
+  /** Records the window (and its ledger event); returns it with its id. */
+  declare(declaration: MaintenanceDeclaration): Promise<MaintenanceWindow>;
+  /**
+   * Ends a window at `at` (ISO; it then ends no later than that) and records who did it;
+   * null when no window has that id.
+   */
+  end(id: string, by: { readonly endedBy: string; readonly at: string }): Promise<MaintenanceWindow | null>;
+}
+
+/** A dashboard login. Only the SHA-256 of the session id is ever stored. */
+export interface DashboardSession {
+  /** SHA-256 hex of the cookie's session id. */
+  readonly idHash: string;
+  /** The API key it was opened with (its name, never the key). */
+  readonly keyName: string;
+  readonly role: ApiKeyRole;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export interface SessionsPort {
+  /** Stores it until expiresAt (the store may drop it then). */
+  create(session: DashboardSession): Promise<void>;
+  get(idHash: string): Promise<DashboardSession | null>;
+  delete(idHash: string): Promise<void>;
+}
+
+export interface Readiness {
+  readonly redis: boolean;
+  readonly workers: boolean;
+}

@@ -1,0 +1,17 @@
+import { requireKey, type Access } from "../auth.ts";
+import type { RouteContext } from "../context.ts";
+import { ErrorSchema } from "../schemas.ts";
+
+/** The options every /api/v1 route shares: bearer auth, its OpenAPI note, the error replies. */
+export function apiRoute(ctx: RouteContext, access: Access, tag: string, summary: string) {
+  return {
+    onRequest: requireKey(() => ctx.deps.apiKeys, access),
+    schema: {
+      tags: [tag],
+      summary,
+      description: access === "admin" ? "Needs an admin key." : "Needs an admin or regulator key.",
+      security: [{ bearer: [] }],
+    },
+    errors: { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+  };
+}

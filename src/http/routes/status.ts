@@ -1,0 +1,34 @@
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import { NO_STORE, siteOr404, type RouteContext } from "../context.ts";
+import { StatusResponseSchema } from "../schemas.ts";
+import type { TypeBoxProvider } from "../typebox.ts";
+import { apiRoute } from "./common.ts";
+
+/** GET /api/v1/status: the latest evaluation of each site, with when each device was last polled. */
+export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const base = apiRoute(
+    ctx,
+    "any",
+    "status",
+    "Latest evaluation per site (CheckReport) and last poll per device.",
+  );
+  app.withTypeProvider<TypeBoxProvider>().get(
+    "/api/v1/status",
+    {
+      onRequest: base.onRequest,
+      schema: {
+        ...base.schema,
+        querystring: Type.Object({ site: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }),
+        response: { 200: StatusResponseSchema, ...base.errors },
+      },
+    },
+    async (request, reply) => {
+      const { site } = request.query;
+      if (site !== undefined && siteOr404(ctx.deps, site, reply) === null) return reply;
+      const sites = await ctx.deps.status(site);
+      void reply.header("cache-control", NO_STORE);
+      return { generatedAt: new Date(ctx.deps.now()).toISOString(), sites };
+    },
+  );
+}

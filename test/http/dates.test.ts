@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { offsetAt, parseInstant, zonedToUtc } from "../../src/http/dates.ts";
+
+const at = (field: string, value: string, tz = "Asia/Shanghai"): string => {
+  const r = parseInstant(field, value, tz);
+  if (!r.ok) throw new Error(r.message);
+  return new Date(r.ms).toISOString();
+};
+const problem = (value: string): string => {
+  const r = parseInstant("from", value, "UTC");
+  if (r.ok) throw new Error(`${value} was accepted`);
+  return r.message;
+};
+
+describe("parseInstant", () => {
+  it("reads a date as midnight in the site's time zone", () => {
+    expect(at("from", "2026-03-01")).toBe("2026-02-28T16:00:00.000Z");
+    expect(at("from", "2026-03-01", "UTC")).toBe("2026-03-01T00:00:00.000Z");
+    expect(at("from", "2026-07-01", "Europe/London")).toBe("2026-06-30T23:00:00.000Z");
+  });
+
+  it("reads a date-time with Z or an offset as given, and without one in the site's zone", () => {
+    expect(at("from", "2026-03-01T08:00:00Z")).toBe("2026-03-01T08:00:00.000Z");
+    expect(at("from", "2026-03-01T08:00:00+08:00")).toBe("2026-03-01T00:00:00.000Z");
+    expect(at("from", "2026-03-01T08:00:00-0530")).toBe("2026-03-01T13:30:00.000Z");
+    expect(at("from", "2026-03-01T08:00:00.250Z")).toBe("2026-03-01T08:00:00.250Z");
+    expect(at("from", "2026-03-01T08:00")).toBe("2026-03-01T00:00:00.000Z");
+    expect(at("from", "2026-03-01 08:00:30")).toBe("2026-03-01T00:00:30.000Z");
+  });
+
+  it("refuses what is not a real date or time, saying what to send", () => {
+    expect(problem("2026-02-29")).toBe(
+      'from: "2026-02-29" is not a day of the calendar; use an ISO 8601 date (2026-03-01) or date-time (2026-03-01T08:00:00+08:00).',
+    );
+    expect(problem("2026-13-01")).toContain("is not a day of the calendar");
+    expect(problem("2026-01-01T24:00:00Z")).toContain("is not a time of day");
+    expect(problem("2026-01-01T10:60Z")).toContain("is not a time of day");
+    expect(problem("2026-01-01T10:00+25:00")).toContain("impossible UTC offset");
+    for (const v of ["", "now", "1709251200", "01/03/2026", "2026-3-1", "2026-03-01T8:00Z", "2026-03-01Tfoo"])
+      expect(problem(v), v).toContain("is not a date");
+  });
+
+  it("accepts a leap day in a leap year", () => {
+    expect(at("from", "2024-02-29", "UTC")).toBe("2024-02-29T00:00:00.000Z");
+  });
+});
+
+describe("zonedToUtc", () => {
+  it("handles daylight saving changes (the wall time after a spring-forward gap)", () => {
+    // London, 2026-03-29 01:30 does not exist (clocks go 01:00 → 02:00); 03:00 BST is 02:00 UTC.
+    expect(new Date(zonedToUtc(Date.UTC(2026, 2, 29, 3, 0), "Europe/London")).toISOString()).toBe(
+      "2026-03-29T02:00:00.000Z",
+    );
+    expect(offsetAt(Date.UTC(2026, 0, 1), "Asia/Shanghai")).toBe(8 * 3600_000);
+    expect(offsetAt(Date.UTC(2026, 6, 1), "America/New_York")).toBe(-4 * 3600_000);
+  });
+});
