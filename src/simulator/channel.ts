@@ -37,6 +37,8 @@ export class ChannelRuntime {
   deletions: { readonly atMs: number; readonly dataStartMs: number; readonly dataEndMs: number }[] = [];
   /** Per-channel XML fragments; cleared whenever the channel changes. */
   readonly cache = new Map<string, string>();
+  /** Snapshots served so far (each request gets the next picture). */
+  snapshotsServed = 0;
 
   constructor(
     readonly n: number,

@@ -48,6 +48,32 @@ export interface ChannelState {
   readonly dataTo: string;
   readonly gaps: number;
   readonly deletions: number;
+  readonly picture: string;
+  readonly stream: string;
+}
+
+/** One RTSP session, as state() shows it. */
+export interface MediaSessionState {
+  readonly session: string;
+  readonly channel: number;
+  readonly uri: string;
+  readonly playing: boolean;
+  readonly framesSent: number;
+  readonly framesDropped: number;
+  readonly bufferedBytes: number;
+  /** No frames are being sent (stream: stopping, after its time). */
+  readonly silent: boolean;
+}
+
+/** The RTSP and snapshot side of a device. */
+export interface MediaState {
+  readonly rtspPort: number;
+  /** RTSP requests per method. */
+  readonly rtspRequests: Readonly<Record<string, number>>;
+  readonly snapshotRequests: number;
+  /** RTSP and snapshot requests with wrong credentials (not the first, unauthenticated try). */
+  readonly authFailures: number;
+  readonly sessions: readonly MediaSessionState[];
 }
 
 /** What /sim/state and RunningSimulator.device(id).state() tell (never the password). */
@@ -73,6 +99,7 @@ export interface DeviceState {
   readonly openSubscriptions: number;
   readonly openSearches: number;
   readonly channels: readonly ChannelState[];
+  readonly media: MediaState;
 }
 
 export const MAX_SUBSCRIPTIONS = 16;
@@ -83,6 +110,13 @@ export class SimDevice {
   readonly channels: ChannelRuntime[];
   /** Set once the listener is bound. */
   port = 0;
+  /** Set once the RTSP listener is bound. */
+  rtspPort = 0;
+  /** The RTSP server's live sessions (set by it). */
+  mediaSessions: () => readonly MediaSessionState[] = () => [];
+  readonly #rtspRequests = new Map<string, number>();
+  #snapshotRequests = 0;
+  #mediaAuthFailures = 0;
   readonly nonces = new NonceCache();
   readonly digest: DigestVerifier;
   readonly subscriptions = new Map<number, Subscription>();
@@ -163,6 +197,21 @@ export class SimDevice {
     this.#total = 0;
     this.#authFailures = 0;
     this.#byOperation.clear();
+    this.#rtspRequests.clear();
+    this.#snapshotRequests = 0;
+    this.#mediaAuthFailures = 0;
+  }
+
+  countRtspRequest(method: string): void {
+    this.#rtspRequests.set(method, (this.#rtspRequests.get(method) ?? 0) + 1);
+  }
+
+  countSnapshotRequest(): void {
+    this.#snapshotRequests++;
+  }
+
+  countMediaAuthFailure(): void {
+    this.#mediaAuthFailures++;
   }
 
   setChannel(n: number, patch: ChannelPatch): void {
@@ -282,7 +331,16 @@ export class SimDevice {
         dataTo: this.deviceIso(c.dataToMs(t)),
         gaps: c.gaps().length,
         deletions: c.deletions.length,
+        picture: c.spec.picture,
+        stream: c.spec.stream,
       })),
+      media: {
+        rtspPort: this.rtspPort,
+        rtspRequests: Object.fromEntries(this.#rtspRequests),
+        snapshotRequests: this.#snapshotRequests,
+        authFailures: this.#mediaAuthFailures,
+        sessions: this.mediaSessions(),
+      },
     };
   }
 

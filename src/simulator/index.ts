@@ -10,6 +10,8 @@ export {
   ScenarioError,
   SCHEDULE_24X7,
   SCHEDULE_WEEKDAYS,
+  PICTURE_KINDS,
+  STREAM_MODES,
 } from "./scenario.ts";
 export type {
   AuthMode,
@@ -19,6 +21,10 @@ export type {
   DeviceSpec,
   FaultName,
   OperationBehaviour,
+  PictureKind,
   Scenario,
+  StreamMode,
 } from "./scenario.ts";
-export type { ChannelState, DeviceState } from "./device.ts";
+export type { ChannelState, DeviceState, MediaSessionState, MediaState } from "./device.ts";
+export { DEFAULT_RTSP_LIMITS } from "./rtsp/server.ts";
+export type { RtspLimits } from "./rtsp/server.ts";

@@ -27,7 +27,7 @@ import { parse as parseYaml } from "yaml";
  *       events: true                    # events service (pull points) [true]
  *       media2: true                    # Media2 service [true]
  *       streamsPerChannel: 3            # 1..3 profiles per channel [2]
- *       rtspPort: 554                   # port in stream URIs [554]
+ *       rtspPort: 0                     # RTSP listen port, named in stream URIs; 0 = a free port [0]
  *       reachable: true                 # false: connections are reset at once [true]
  *       schedules:                      # extra schedules; Schedule_24x7 and Schedule_Weekdays always exist
  *         - { token: Night, name: Night, standard: "BEGIN:VCALENDAR..." }
@@ -52,7 +52,12 @@ import { parse as parseYaml } from "yaml";
  *   gaps [{startAgeHours, endAgeHours}] (older edge first: startAgeHours > endAgeHours),
  *   deletions [{ageDays, dataStartAgeDays, dataEndAgeDays}] (DeleteTrackData events),
  *   maximumRetention [PT0S] (xs:duration), motionRules on|off|noActiveCells [on],
- *   tamperRule [true], encoding H264|H265 [H264].
+ *   tamperRule [true], encoding H264|H265 [H264],
+ *   picture moving|black|frozen|dark|changed [moving] (what the RTSP stream and snapshot show:
+ *   the room with a child moving; a covered lens; one frame repeated; the room at night, dim
+ *   and noisy but healthy; a different scene, as if turned away),
+ *   stream ok|refused|stopping [ok] (refused: DESCRIBE/SETUP 404, snapshot 503; stopping: RTP
+ *   ceases stopAfterSeconds after PLAY while the session stays open), stopAfterSeconds [10].
  */
 
 export type AuthMode = "either" | "digest" | "wsse";
@@ -61,6 +66,12 @@ export type JobModeValue = "Idle" | "Active";
 export type JobStateName = "Active" | "Idle" | "Error" | "PartiallyActive";
 export type MotionRules = "on" | "off" | "noActiveCells";
 export type VideoEncoding = "H264" | "H265";
+export const PICTURE_KINDS = ["moving", "black", "frozen", "dark", "changed"] as const;
+/** What a channel's camera sees (video/scenes.ts draws each). */
+export type PictureKind = (typeof PICTURE_KINDS)[number];
+export const STREAM_MODES = ["ok", "refused", "stopping"] as const;
+/** How a channel's RTSP stream behaves. */
+export type StreamMode = (typeof STREAM_MODES)[number];
 
 /** Faults a scenario can make an operation answer with (see faults.ts for their codes). */
 export const FAULT_NAMES = [
@@ -127,6 +138,10 @@ export interface ChannelSpec {
   readonly motionRules: MotionRules;
   readonly tamperRule: boolean;
   readonly encoding: VideoEncoding;
+  readonly picture: PictureKind;
+  readonly stream: StreamMode;
+  /** With stream: stopping, seconds of video each RTSP session gets after PLAY. */
+  readonly stopAfterSeconds: number;
 }
 
 export type ChannelPatch = Partial<ChannelSpec>;
@@ -168,9 +183,9 @@ export interface DeviceSpec {
   readonly operations: Readonly<Record<string, OperationBehaviour>>;
 }
 
-/** What may change on a running device (the listener itself, id and ports stay). */
+/** What may change on a running device (the listeners themselves, id and ports stay). */
 export type DevicePatch = Partial<
-  Omit<DeviceSpec, "id" | "host" | "port" | "channels" | "streamsPerChannel" | "schedules">
+  Omit<DeviceSpec, "id" | "host" | "port" | "rtspPort" | "channels" | "streamsPerChannel" | "schedules">
 >;
 
 export interface Scenario {
@@ -197,6 +212,9 @@ export const DEFAULT_CHANNEL: ChannelSpec = {
   motionRules: "on",
   tamperRule: true,
   encoding: "H264",
+  picture: "moving",
+  stream: "ok",
+  stopAfterSeconds: 10,
 };
 
 /** The one every device has: FREQ=DAILY 00:00-24:00, i.e. round the clock. */
@@ -298,6 +316,9 @@ export function parseScenario(doc: unknown, source: string): Scenario {
     ids.add(d.id);
     if (d.port !== 0 && ports.has(d.port)) r.fail(`devices[${i}].port`, `port ${d.port} used twice`);
     ports.add(d.port);
+    if (d.rtspPort !== 0 && ports.has(d.rtspPort))
+      r.fail(`devices[${i}].rtspPort`, `port ${d.rtspPort} used twice`);
+    ports.add(d.rtspPort);
   });
   return { name, devices };
 }
@@ -334,7 +355,8 @@ const DEVICE_KEYS = [
 ] as const;
 
 const PATCHABLE_DEVICE_KEYS = DEVICE_KEYS.filter(
-  (k) => !["id", "host", "port", "channels", "streamsPerChannel", "schedules", "faults"].includes(k),
+  (k) =>
+    !["id", "host", "port", "rtspPort", "channels", "streamsPerChannel", "schedules", "faults"].includes(k),
 );
 
 function parseDevice(r: Reader, raw: unknown, path: string): DeviceSpec {
@@ -375,10 +397,14 @@ function parseDevice(r: Reader, raw: unknown, path: string): DeviceSpec {
       operations[op] = { ...operations[op], fault: r.oneOf(fo, op, `${path}.faults`, FAULT_NAMES) };
     }
   }
+  const port = r.int(o, "port", path, 0, 0, 65535);
+  const rtspPort = r.int(o, "rtspPort", path, 0, 0, 65535);
+  if (rtspPort !== 0 && rtspPort === port) r.fail(`${path}.rtspPort`, "must differ from port");
   return {
     id,
     host: r.str(o, "host", path, "127.0.0.1"),
-    port: r.int(o, "port", path, 0, 0, 65535),
+    port,
+    rtspPort,
     streamsPerChannel: streams,
     schedules,
     channels,
@@ -415,7 +441,6 @@ function deviceFields(
     analytics: () => r.bool(o, "analytics", path, true),
     events: () => r.bool(o, "events", path, true),
     media2: () => r.bool(o, "media2", path, true),
-    rtspPort: () => r.int(o, "rtspPort", path, 554, 1, 65535),
     reachable: () => r.bool(o, "reachable", path, true),
     operations: () =>
       o["operations"] === undefined ? {} : parseOperations(r, o["operations"], `${path}.operations`),
@@ -534,6 +559,13 @@ export function parseChannelPatch(raw: unknown, path: string, reader?: Reader): 
   if (has("motionRules"))
     out["motionRules"] = r.oneOf(o, "motionRules", path, ["on", "off", "noActiveCells"] as const);
   if (has("encoding")) out["encoding"] = r.oneOf(o, "encoding", path, ["H264", "H265"] as const);
+  if (has("picture")) out["picture"] = r.oneOf(o, "picture", path, PICTURE_KINDS);
+  if (has("stream")) out["stream"] = r.oneOf(o, "stream", path, STREAM_MODES);
+  if (has("stopAfterSeconds")) {
+    const v = r.num(o, "stopAfterSeconds", path, undefined, 0);
+    if (v > 86_400) r.fail(`${path}.stopAfterSeconds`, "must be at most 86400");
+    out["stopAfterSeconds"] = v;
+  }
   return out;
 }
 

@@ -25,7 +25,11 @@ import {
   type DevicePatch,
   type Scenario,
 } from "./scenario.ts";
+import { RtspServer, type RtspLimits } from "./rtsp/server.ts";
+import { SNAPSHOT_PATH, handleSnapshot } from "./snapshot.ts";
 import { parseSoapRequest } from "./soapRequest.ts";
+import { defaultCacheDir } from "./video/generate.ts";
+import { VideoLibrary } from "./video/library.ts";
 import { NS, envelope } from "./xml.ts";
 
 /** pino's shape, so a pino logger can be passed as is. */
@@ -43,6 +47,12 @@ export interface SimulatorOptions {
   readonly advertisedHost?: string;
   /** Port of the simulator-wide control listener (0 = any free port). Default 0. */
   readonly controlPort?: number;
+  /** The ffmpeg that makes the simulated cameras' video (once, cached). Default "ffmpeg" on PATH. */
+  readonly ffmpegPath?: string;
+  /** Where generated clips and snapshots are kept. Default var/sim-cache in the project (else the temp folder). */
+  readonly videoCacheDir?: string;
+  /** RTSP server limits, per device (defaults in rtsp/server.ts). */
+  readonly rtsp?: Partial<RtspLimits>;
 }
 
 export interface DeviceController {
@@ -58,6 +68,8 @@ export interface RunningSimulator {
     readonly id: string;
     readonly url: string;
     readonly port: number;
+    /** The device's RTSP port (stream URIs name it). */
+    readonly rtspPort: number;
     readonly username: string;
   }[];
   /** http://127.0.0.1:port of the control listener (GET /sim/state, POST /sim/devices/:id[/channels/:n]). */
@@ -110,7 +122,16 @@ export async function startSimulator(
   const stopping = new AbortController();
   const sockets = new Set<Socket>();
   const servers: Server[] = [];
+  const rtspServers: RtspServer[] = [];
   const devices = new Map<string, SimDevice>();
+  // video is made on the first DESCRIBE or snapshot, never at start-up
+  const library = new VideoLibrary(async () => ({
+    ffmpegPath: options.ffmpegPath ?? "ffmpeg",
+    cacheDir: options.videoCacheDir ?? (await defaultCacheDir()),
+  }));
+  const closeEverything = async (): Promise<void> => {
+    await Promise.all([closeAll(servers, sockets, stopping, devices), ...rtspServers.map((r) => r.stop())]);
+  };
 
   const track = (server: Server): void => {
     server.on("connection", (s: Socket) => {
@@ -133,8 +154,11 @@ export async function startSimulator(
     for (const spec of scenario.devices) {
       const device = new SimDevice(spec, now, options.advertisedHost ?? null);
       devices.set(spec.id, device);
+      const rtsp = new RtspServer(device, library, options.rtsp, log);
+      rtspServers.push(rtsp);
+      device.rtspPort = await rtsp.listen(spec.host, spec.rtspPort);
       const server = createServer((req, res) => {
-        handleDeviceRequest(device, req, res, stopping.signal, log).catch((e: unknown) => {
+        handleDeviceRequest(device, library, req, res, stopping.signal, log).catch((e: unknown) => {
           log?.error(
             { device: spec.id, err: e instanceof Error ? e.message : String(e) },
             "simulator request failed",
@@ -154,7 +178,7 @@ export async function startSimulator(
       );
     }
   } catch (e) {
-    await closeAll(servers, sockets, stopping, devices);
+    await closeEverything();
     throw e;
   }
 
@@ -180,12 +204,13 @@ export async function startSimulator(
       id: d.spec.id,
       url: `http://${d.spec.host}:${d.port}${SERVICE_PATHS.device}`,
       port: d.port,
+      rtspPort: d.rtspPort,
       username: d.spec.username,
     })),
     controlUrl: `http://127.0.0.1:${controlPort}`,
     device: controllerOf,
     state: () => ({ devices: [...devices.values()].map((d) => d.state()) }),
-    stop: () => closeAll(servers, sockets, stopping, devices),
+    stop: closeEverything,
   };
 }
 
@@ -238,6 +263,7 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
 
 async function handleDeviceRequest(
   device: SimDevice,
+  library: VideoLibrary,
   req: IncomingMessage,
   res: ServerResponse,
   stopping: AbortSignal,
@@ -251,6 +277,8 @@ async function handleDeviceRequest(
   const path = url.pathname;
   if (path.startsWith("/sim/"))
     return handleControl(req, res, new Map([[device.spec.id, device]]), "/sim", device);
+  const snapshot = SNAPSHOT_PATH.exec(path);
+  if (snapshot) return handleSnapshot(device, library, req, res, Number(snapshot[1]), log);
   const service = /^\/onvif\/subscription\/\d+$/.test(path) ? subscriptionService : BY_PATH.get(path);
   if (!service) {
     res.writeHead(404, { "Content-Type": "text/plain" }).end("Not Found\n");

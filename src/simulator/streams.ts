@@ -45,13 +45,23 @@ export function resolveProfile(
   return { ch, stream };
 }
 
-/** rtsp://host:554/Streaming/Channels/101 style (channel × 100 + stream), as Hikvision NVRs do. */
+/** rtsp://host:port/Streaming/Channels/101 style (channel × 100 + stream), as Hikvision NVRs do. */
 export function streamUri(d: SimDevice, n: number, s: StreamDef): string {
-  return `rtsp://${d.advertisedHostName()}:${d.spec.rtspPort}/Streaming/Channels/${n * 100 + s.index}`;
+  return `rtsp://${d.advertisedHostName()}:${d.rtspPort}/Streaming/Channels/${n * 100 + s.index}`;
 }
 
 export function snapshotUri(d: SimDevice, n: number, s: StreamDef): string {
   return `${d.baseUrl()}/onvif/snapshot/${n * 100 + s.index}`;
+}
+
+/**
+ * The channel and stream a URI number names (101 = channel 1, main stream), offline channels
+ * included (the caller decides what an offline channel answers).
+ */
+export function streamOfNumber(d: SimDevice, id: number): { ch: ChannelRuntime; stream: StreamDef } | null {
+  const ch = d.channel(Math.floor(id / 100));
+  const stream = streamsOf(d).find((s) => s.index === id % 100);
+  return ch && stream ? { ch, stream } : null;
 }
 
 /** Recording/channel number from a recording or job token. */

@@ -230,9 +230,11 @@ describe("media services", () => {
     const req = (token: string): string =>
       `<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport><tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup><trt:ProfileToken>${token}</trt:ProfileToken></trt:GetStreamUri>`;
     const main = await ok("trt GetStreamUri", nvr, "/onvif/media", req("ProfileToken_1"));
-    expect(pick(main, "Uri")).toBe("rtsp://nvr.example.test:554/Streaming/Channels/101");
+    const rtsp = sim.devices.find((d) => d.id === "nvr")?.rtspPort ?? 0;
+    expect(rtsp).toBeGreaterThan(0);
+    expect(pick(main, "Uri")).toBe(`rtsp://nvr.example.test:${rtsp}/Streaming/Channels/101`);
     const sub = await ok("trt GetStreamUri sub", nvr, "/onvif/media", req("ProfileToken_3_sub"));
-    expect(pick(sub, "Uri")).toBe("rtsp://nvr.example.test:554/Streaming/Channels/302");
+    expect(pick(sub, "Uri")).toBe(`rtsp://nvr.example.test:${rtsp}/Streaming/Channels/302`);
     const off = await faultOf("trt GetStreamUri offline", nvr, "/onvif/media", req("ProfileToken_2"), 400);
     expect(subcodes(off.body)).toEqual(["s:Sender", "ter:InvalidArgVal", "ter:NoProfile"]);
     const snap = await ok(
@@ -291,7 +293,8 @@ describe("media services", () => {
       "/onvif/media2",
       "<tr2:GetStreamUri><tr2:Protocol>RtspUnicast</tr2:Protocol><tr2:ProfileToken>ProfileToken_4</tr2:ProfileToken></tr2:GetStreamUri>",
     );
-    expect(pick(uri, "Uri")).toBe("rtsp://nvr.example.test:554/Streaming/Channels/401");
+    const rtsp = sim.devices.find((d) => d.id === "nvr")?.rtspPort ?? 0;
+    expect(pick(uri, "Uri")).toBe(`rtsp://nvr.example.test:${rtsp}/Streaming/Channels/401`);
     await ok(
       "tr2 GetSnapshotUri",
       nvr,

@@ -51,6 +51,20 @@ describe("loadScenarioFile", () => {
     for (const n of names) expect(loadScenarioFile(join(folder, n)).devices.length).toBeGreaterThan(0);
   });
 
+  it("ships a troubled nursery with picture problems and a demo whose pictures are all healthy", () => {
+    const troubled = loadScenarioFile(join(ROOT, "src/simulator/scenarios/troubled.yaml"));
+    const channels = troubled.devices[0]?.channels ?? [];
+    expect(new Set(channels.map((c) => c.picture))).toEqual(
+      new Set(["moving", "black", "frozen", "changed", "dark"]),
+    );
+    expect(new Set(channels.map((c) => c.stream))).toEqual(new Set(["ok", "refused", "stopping"]));
+    for (const demo of [demoScenario(), loadScenarioFile(join(ROOT, "src/simulator/scenarios/demo.yaml"))]) {
+      expect(
+        demo.devices.flatMap((d) => d.channels).every((c) => c.picture === "moving" && c.stream === "ok"),
+      ).toBe(true);
+    }
+  });
+
   it("applies defaults, then channel defaults, then per-channel overrides", () => {
     const s = loadScenarioFile(
       file(
@@ -81,6 +95,31 @@ describe("loadScenarioFile", () => {
     expect(d?.channels.map((c) => c.online)).toEqual([true, false, true, true]);
     expect(d?.channels.map((c) => c.earliestDataAgeDays)).toEqual([95, 95, "1970", 95]);
     expect(d?.channels[2]?.gaps).toEqual([{ startAgeHours: 30, endAgeHours: 29.5 }]);
+  });
+
+  it("gives every channel a healthy live picture and a free RTSP port unless told otherwise", () => {
+    const s = loadScenarioFile(
+      file(
+        "video.yaml",
+        `devices:
+  - id: nvr1
+    rtspPort: 8554
+    channels:
+      count: 3
+      overrides:
+        2: { picture: dark, encoding: H265 }
+        3: { picture: frozen, stream: stopping, stopAfterSeconds: 2.5 }
+`,
+      ),
+    );
+    const d = s.devices[0];
+    expect(d?.rtspPort).toBe(8554);
+    expect(d?.channels.map((c) => [c.picture, c.stream, c.stopAfterSeconds, c.encoding])).toEqual([
+      ["moving", "ok", 10, "H264"],
+      ["dark", "ok", 10, "H265"],
+      ["frozen", "stopping", 2.5, "H264"],
+    ]);
+    expect(demoScenario().devices[0]?.rtspPort).toBe(0);
   });
 
   it.each([
@@ -126,6 +165,31 @@ describe("loadScenarioFile", () => {
       "devices:\n  - id: a\n    faults: { GetRecordings: Broken }\n",
       /devices\[0\]\.faults\.GetRecordings: expected one of NotAuthorized/,
     ],
+    [
+      "bad picture",
+      "devices:\n  - id: a\n    channels: { overrides: { 1: { picture: blurry } } }\n",
+      /channels\.overrides\.1\.picture: expected one of moving, black, frozen, dark, changed/,
+    ],
+    [
+      "bad stream mode",
+      "devices:\n  - id: a\n    channels: { defaults: { stream: flaky } }\n",
+      /channels\.defaults\.stream: expected one of ok, refused, stopping/,
+    ],
+    [
+      "negative stopAfterSeconds",
+      "devices:\n  - id: a\n    channels: { defaults: { stopAfterSeconds: -1 } }\n",
+      /stopAfterSeconds: must be at least 0/,
+    ],
+    [
+      "RTSP port equal to the HTTP port",
+      "devices:\n  - id: a\n    port: 8080\n    rtspPort: 8080\n",
+      /devices\[0\]\.rtspPort: must differ from port/,
+    ],
+    [
+      "RTSP port used by another device",
+      "devices:\n  - id: a\n    port: 8080\n  - id: b\n    rtspPort: 8080\n",
+      /devices\[1\]\.rtspPort: port 8080 used twice/,
+    ],
     ["no devices", "name: x\n", /bad\.yaml: devices: expected a non-empty list/],
     ["not yaml", "devices: [\n", /bad\.yaml: not valid YAML/],
   ])("names the file and the key on error: %s", (_, text, message) => {
@@ -149,5 +213,11 @@ describe("runtime patches", () => {
     expect(() => parseChannelPatch({ colour: "red" }, "p")).toThrow(/p\.colour: unknown key/);
     expect(parseDevicePatch({ reachable: false })).toEqual({ reachable: false });
     expect(() => parseDevicePatch({ port: 1 })).toThrow(/device\.port: unknown key/);
+    expect(() => parseDevicePatch({ rtspPort: 1 })).toThrow(/device\.rtspPort: unknown key/);
+    expect(parseChannelPatch({ picture: "black", stream: "refused" }, "p")).toEqual({
+      picture: "black",
+      stream: "refused",
+    });
+    expect(() => parseChannelPatch({ stream: "stopped" }, "p")).toThrow(/p\.stream: expected one of/);
   });
 });
