@@ -141,6 +141,10 @@ export function buildLoadedConfig(
     recipients,
     routes,
     parents,
+    ledger: {
+      keyFile: resolve(dir, config.ledger?.keyFile ?? DEFAULTS.ledger.keyFile),
+      signIntervalSeconds: config.ledger?.signIntervalSeconds ?? DEFAULTS.ledger.signIntervalSeconds,
+    },
     warnings,
   };
 }

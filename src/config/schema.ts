@@ -45,6 +45,7 @@ export const DEFAULTS = {
   zone: { private: false, minCameras: 1 },
   route: { afterSeconds: 0, severity: "critical" as (typeof ROUTE_SEVERITIES)[number] },
   parents: { enabled: false, windows: ["Mon-Fri 08:00-17:30"] as readonly string[], maxSessionsPerFamily: 2 },
+  ledger: { keyFile: "var/monitor-ed25519.pem", signIntervalSeconds: 300 },
 } as const;
 
 const StringEnum = <T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
@@ -430,6 +431,27 @@ const ParentsSchema = Type.Object(
   { ...strict, default: {}, description: "Parents' live view." },
 );
 
+const LedgerSchema = Type.Object(
+  {
+    keyFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        default: DEFAULTS.ledger.keyFile,
+        description:
+          "The monitor's Ed25519 private key (PEM), relative to this file; created with mode 0600 on first start. Regulators verify exports against its public key.",
+      }),
+    ),
+    signIntervalSeconds: Type.Optional(
+      Seconds("How often the monitor signs the ledger's head.", DEFAULTS.ledger.signIntervalSeconds, 1),
+    ),
+  },
+  {
+    ...strict,
+    default: {},
+    description: "The append-only, hash-chained ledger of violations, incidents and maintenance.",
+  },
+);
+
 export const ConfigSchema = Type.Object(
   {
     site: SiteSchema,
@@ -447,6 +469,7 @@ export const ConfigSchema = Type.Object(
       Type.Array(RouteSchema, { default: [], description: "Which finding kinds go to whom." }),
     ),
     parents: Type.Optional(ParentsSchema),
+    ledger: Type.Optional(LedgerSchema),
   },
   {
     ...strict,

@@ -16,6 +16,7 @@ export interface LoadedConfig {
   readonly recipients: readonly Recipient[];
   readonly routes: readonly Route[];
   readonly parents: ParentsConfig;
+  readonly ledger: LedgerConfig;
   /**
    * Problems that do not stop loading (a world-readable password file, an unused device...),
    * each a ready line "FILE:LINE: KEY PATH: PROBLEM".
@@ -79,4 +80,10 @@ export interface ParentsConfig {
   /** In site.timezone; families may narrow them, never widen them. */
   readonly windows: readonly ViewingWindow[];
   readonly maxSessionsPerFamily: number;
+}
+
+export interface LedgerConfig {
+  /** Absolute path of the monitor's Ed25519 private key (PEM). */
+  readonly keyFile: string;
+  readonly signIntervalSeconds: number;
 }

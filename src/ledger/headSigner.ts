@@ -1,0 +1,50 @@
+import type { SignedHead } from "../domain/ledger.ts";
+import type { Ledger } from "./ledger.ts";
+
+export interface HeadSigner {
+  /** Signs once now, then every interval. */
+  start(): void;
+  /** Stops the interval and waits for a signing under way. */
+  stop(): Promise<void>;
+  signNow(): Promise<SignedHead>;
+}
+
+export interface HeadSignerOptions {
+  readonly ledger: Ledger;
+  readonly intervalMs: number;
+  readonly onSigned?: (head: SignedHead) => void;
+  /** A failed signing (Redis away) is reported here and tried again at the next interval. */
+  readonly onError?: (error: Error) => void;
+}
+
+/** Signs the ledger's head at intervals (config ledger.signIntervalSeconds). */
+export function createHeadSigner(options: HeadSignerOptions): HeadSigner {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+
+  const tick = () => {
+    running = running.then(async () => {
+      try {
+        options.onSigned?.(await options.ledger.signHead());
+      } catch (err) {
+        options.onError?.(err as Error);
+      }
+    });
+  };
+
+  return {
+    start() {
+      if (timer !== null) return;
+      tick();
+      timer = setInterval(tick, options.intervalMs);
+      // The signer alone never keeps the process alive.
+      timer.unref();
+    },
+    async stop() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+    signNow: () => options.ledger.signHead(),
+  };
+}

@@ -1,0 +1,220 @@
+import type { Redis } from "ioredis";
+import type { LedgerEntry, LedgerEventType, SignedHead } from "../domain/ledger.ts";
+import type { Keys } from "../store/keys.ts";
+import { parseJson } from "../store/bound.ts";
+import { luaScript, runScript } from "../store/script.ts";
+import { canonicalJson, entryHash, GENESIS_HASH, headPayload } from "./canonical.ts";
+import type { LedgerSigner } from "./keys.ts";
+
+/**
+ * The append-only, hash-chained ledger (DESIGN.md §4 "Ledger") in Redis: a list of canonical
+ * entry JSON (index = seq - 1), the head (seq, hash) beside it, and the signed heads. Appends
+ * from any number of processes keep one chain: each append is computed against the head it
+ * read and stored by a script that refuses it when the head has moved (then it is recomputed).
+ */
+export interface Ledger {
+  /**
+   * Appends one event. With an eventId (a stable id such as "violation:ID:opened"), an event
+   * already in the ledger is not appended again and the stored entry is returned: a retried
+   * job records its events once.
+   */
+  append(
+    type: LedgerEventType,
+    siteId: string,
+    data: Readonly<Record<string, unknown>>,
+    options?: { readonly eventId?: string },
+  ): Promise<LedgerEntry>;
+  head(): Promise<LedgerHead>;
+  /** Entries with seq >= from (1 when absent), ascending, at most limit. */
+  page(query: { readonly from?: number; readonly limit: number }): Promise<LedgerEntry[]>;
+  /** The stored text of entries, as page() selects them (export writes these unchanged). */
+  pageRaw(query: { readonly from?: number; readonly limit: number }): Promise<string[]>;
+  /** Entries stored (the list's length, which equals head().seq unless someone tampered). */
+  length(): Promise<number>;
+  /** Signs the current head, stores it, returns it. Throws when the ledger has no signer. */
+  signHead(): Promise<SignedHead>;
+  /** Signed heads, newest first: the latest signature, then one per earlier signed seq. */
+  heads(limit?: number): Promise<SignedHead[]>;
+  latestSignedHead(): Promise<SignedHead | null>;
+  /** The signer's public key (SPKI PEM); null for a read-only ledger. */
+  readonly publicKey: string | null;
+}
+
+export interface LedgerHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export interface LedgerOptions {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly now: () => number;
+  /** Null for a ledger that is only read (signHead then throws). */
+  readonly signer: LedgerSigner | null;
+  /** Largest canonical `data` accepted. Default 16 KiB. */
+  readonly maxDataBytes?: number;
+}
+
+/** Appends kept colliding with other writers. Retryable. */
+export class LedgerBusyError extends Error {
+  override readonly name = "LedgerBusyError";
+  readonly retryable = true;
+}
+
+/**
+ * The stored head disagrees with the stored entries (entries removed or added behind the
+ * monitor's back). The monitor does not append onto a ledger it cannot extend honestly. Not
+ * retryable: someone must look (`nurserywatch ledger verify`).
+ */
+export class LedgerIntegrityError extends Error {
+  override readonly name = "LedgerIntegrityError";
+  readonly retryable = false;
+}
+
+export class LedgerDataError extends Error {
+  override readonly name = "LedgerDataError";
+  readonly retryable = false;
+}
+
+const APPEND = luaScript(`
+if ARGV[6] ~= '' then
+  local s = redis.call('HGET', KEYS[3], ARGV[6])
+  if s then return {'dup', s} end
+end
+local h = redis.call('HMGET', KEYS[2], 'seq', 'hash')
+local seq = tonumber(h[1]) or 0
+local hash = h[2] or ARGV[7]
+if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return {'conflict', tostring(seq)} end
+if redis.call('LLEN', KEYS[1]) ~= seq then return {'corrupt', tostring(redis.call('LLEN', KEYS[1]))} end
+redis.call('RPUSH', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[2], 'seq', ARGV[4], 'hash', ARGV[5])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[4]) end
+return {'ok', ARGV[4]}`);
+
+const MAX_ATTEMPTS = 100;
+
+export function createLedger(options: LedgerOptions): Ledger {
+  const { redis, keys, now, signer } = options;
+  const k = keys.ledger;
+  const maxDataBytes = options.maxDataBytes ?? 16 * 1024;
+
+  const head = async (): Promise<LedgerHead> => {
+    const [seq, hash] = await redis.hmget(k.head, "seq", "hash");
+    return seq == null || hash == null ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(seq), hash };
+  };
+
+  const entryAt = async (seq: number): Promise<LedgerEntry> => {
+    const raw = await redis.lindex(k.entries, seq - 1);
+    const entry = parseJson<LedgerEntry>(raw);
+    if (entry === null) throw new LedgerIntegrityError(`ledger entry ${seq} is missing or unreadable`);
+    return entry;
+  };
+
+  const pageRaw = async (query: { from?: number; limit: number }): Promise<string[]> => {
+    const from = Math.max(1, Math.floor(query.from ?? 1));
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (limit === 0) return [];
+    return redis.lrange(k.entries, from - 1, from - 1 + limit - 1);
+  };
+
+  const readHeads = async (): Promise<SignedHead[]> =>
+    (await redis.lrange(k.signedHeads, 0, -1))
+      .map((r) => parseJson<SignedHead>(r))
+      .filter((h): h is SignedHead => h !== null);
+
+  return {
+    publicKey: signer?.publicKey ?? null,
+    head,
+    pageRaw,
+    async page(query) {
+      return (await pageRaw(query)).map((r) => {
+        const e = parseJson<LedgerEntry>(r);
+        if (e === null) throw new LedgerIntegrityError("a ledger entry is unreadable");
+        return e;
+      });
+    },
+    length: () => redis.llen(k.entries),
+
+    async append(type, siteId, data, appendOptions = {}) {
+      const eventId = appendOptions.eventId ?? "";
+      // Normalised once: what is hashed is what a reader parses back.
+      const body = JSON.parse(canonicalJson(eventId ? { ...data, eventId } : data)) as Record<
+        string,
+        unknown
+      >;
+      const bytes = Buffer.byteLength(canonicalJson(body), "utf8");
+      if (bytes > maxDataBytes) {
+        throw new LedgerDataError(
+          `ledger data of ${type} is ${bytes} bytes; at most ${maxDataBytes} are kept`,
+        );
+      }
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const current = await head();
+        const unhashed = {
+          seq: current.seq + 1,
+          at: new Date(now()).toISOString(),
+          type,
+          siteId,
+          data: body,
+          prev: current.hash,
+        };
+        const entry: LedgerEntry = { ...unhashed, hash: entryHash(unhashed) };
+        const reply = (await runScript(
+          redis,
+          APPEND,
+          [k.entries, k.head, k.eventIds],
+          [current.seq, current.hash, canonicalJson(entry), entry.seq, entry.hash, eventId, GENESIS_HASH],
+        )) as [string, string];
+        switch (reply[0]) {
+          case "ok":
+            return entry;
+          case "dup":
+            return entryAt(Number(reply[1]));
+          case "corrupt":
+            throw new LedgerIntegrityError(
+              `the ledger head says seq ${current.seq} but ${reply[1]} entries are stored; run \`nurserywatch ledger verify\``,
+            );
+          default:
+            // Another writer appended first: recompute against the new head.
+            if (attempt > 5) await new Promise((res) => setTimeout(res, Math.random() * 20));
+        }
+      }
+      throw new LedgerBusyError(`could not append ${type} after ${MAX_ATTEMPTS} attempts (too many writers)`);
+    },
+
+    async signHead() {
+      if (signer === null) throw new Error("this ledger has no signer (no monitor key)");
+      const h = await head();
+      const at = new Date(now()).toISOString();
+      const signed: SignedHead = {
+        seq: h.seq,
+        hash: h.hash,
+        at,
+        signature: signer.sign(headPayload(h.seq, h.hash, at)),
+        publicKey: signer.publicKey,
+      };
+      const text = canonicalJson(signed);
+      const last = parseJson<SignedHead>(await redis.lindex(k.signedHeads, -1));
+      // One stored head per signed seq keeps the list as long as the ledger's history of
+      // changes, not as long as the monitor's uptime; the newest signature is kept besides.
+      const tx = redis.multi().set(k.latestSignedHead, text);
+      if (last === null || last.seq !== h.seq || last.hash !== h.hash) tx.rpush(k.signedHeads, text);
+      await tx.exec();
+      return signed;
+    },
+
+    async heads(limit = 100) {
+      const stored = (await readHeads()).reverse();
+      const latest = parseJson<SignedHead>(await redis.get(k.latestSignedHead));
+      const all =
+        latest && !stored.some((h) => h.at === latest.at && h.seq === latest.seq)
+          ? [latest, ...stored]
+          : stored;
+      return all.slice(0, Math.max(0, limit));
+    },
+
+    async latestSignedHead() {
+      return parseJson<SignedHead>(await redis.get(k.latestSignedHead));
+    },
+  };
+}

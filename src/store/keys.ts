@@ -1,0 +1,117 @@
+/**
+ * Every Redis key of the daemon, built in one place. A prefix (default "nw") keeps deployments
+ * and test runs apart. Keys of one site carry the hash tag `{site:ID}` so that they live in one
+ * Cluster slot: the violation engine commits a site's state in one script, which Redis Cluster
+ * allows only when every key of the script hashes to the same slot. The ledger is one chain for
+ * the whole monitor, under its own tag `{ledger}`.
+ */
+export interface Keys {
+  readonly prefix: string;
+  /** Site ids seen by the engine (a set). */
+  readonly sites: string;
+  readonly site: (siteId: string) => SiteKeys;
+  readonly ledger: LedgerKeys;
+  /** Maintenance window id -> site id, so a window can be ended by its id alone. */
+  readonly maintenanceIndex: string;
+  /** One dashboard session, by the SHA-256 hex of its id. */
+  readonly session: (idHash: string) => string;
+  /** Every key this prefix owns, as a SCAN MATCH pattern (tests delete their keys with it). */
+  readonly pattern: string;
+}
+
+export interface SiteKeys {
+  /** Short lock: one writer of the site's violation state at a time. */
+  readonly lock: string;
+  /** Hash: lastAppliedAt, firstAppliedAt (ms). */
+  readonly meta: string;
+  /** Latest CheckReport (JSON). */
+  readonly report: string;
+  /** Hash: device id -> DeviceSummary JSON. */
+  readonly devices: string;
+  /** Hash: device id -> last poll finished (ms). */
+  readonly polls: string;
+  /** Hash: finding key -> violation id, for every finding currently pending or open. */
+  readonly tracked: string;
+  /** Hash: violation id -> TrackedViolation JSON (pending, open, and resolved until trimmed). */
+  readonly violations: string;
+  /** Sorted set: violation id by openedAt (open ones only). */
+  readonly open: string;
+  /** Sorted set: violation id by firstSeenAt (every stored violation; the listing order). */
+  readonly all: string;
+  /** Sorted set: violation id by resolvedAt (resolved ones; the retention order). */
+  readonly resolved: string;
+  /** Sorted set: compact lapse records by end time. */
+  readonly lapses: string;
+  /** Hash: incident key -> Incident JSON. */
+  readonly incidents: string;
+  /** Sorted set: incident key by reportedAt. */
+  readonly incidentIndex: string;
+  /** Hash: window id -> MaintenanceWindow JSON. */
+  readonly maintenance: string;
+  /** Sorted set: window id by its end. */
+  readonly maintenanceByEnd: string;
+}
+
+export interface LedgerKeys {
+  /** List of canonical entry JSON; index = seq - 1. */
+  readonly entries: string;
+  /** Hash: seq, hash of the newest entry. */
+  readonly head: string;
+  /** Hash: event id -> seq, so an event appended twice (a retried job) is stored once. */
+  readonly eventIds: string;
+  /** List of SignedHead JSON, oldest first, one per distinct signed seq. */
+  readonly signedHeads: string;
+  /** The newest SignedHead JSON (re-signed at every interval even when nothing was appended). */
+  readonly latestSignedHead: string;
+}
+
+export const DEFAULT_KEY_PREFIX = "nw";
+
+const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const PART_PATTERN = /^[^{}\s*?[\]]{1,200}$/;
+
+export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
+  if (!PREFIX_PATTERN.test(prefix)) throw new Error(`invalid Redis key prefix ${JSON.stringify(prefix)}`);
+  const p = prefix;
+  const ledgerTag = `${p}:{ledger}`;
+  return {
+    prefix: p,
+    sites: `${p}:sites`,
+    site: (siteId) => {
+      const s = `${p}:{site:${part(siteId, "site id")}}`;
+      return {
+        lock: `${s}:lock`,
+        meta: `${s}:meta`,
+        report: `${s}:report`,
+        devices: `${s}:devices`,
+        polls: `${s}:polls`,
+        tracked: `${s}:tracked`,
+        violations: `${s}:violations`,
+        open: `${s}:violations:open`,
+        all: `${s}:violations:all`,
+        resolved: `${s}:violations:resolved`,
+        lapses: `${s}:lapses`,
+        incidents: `${s}:incidents`,
+        incidentIndex: `${s}:incidents:index`,
+        maintenance: `${s}:maintenance`,
+        maintenanceByEnd: `${s}:maintenance:byend`,
+      };
+    },
+    ledger: {
+      entries: `${ledgerTag}:entries`,
+      head: `${ledgerTag}:head`,
+      eventIds: `${ledgerTag}:eventids`,
+      signedHeads: `${ledgerTag}:signedheads`,
+      latestSignedHead: `${ledgerTag}:signedhead`,
+    },
+    maintenanceIndex: `${p}:maintenance:sites`,
+    session: (idHash) => `${p}:session:${part(idHash, "session hash")}`,
+    pattern: `${p}:*`,
+  };
+}
+
+/** Ids come from validated configuration; this only guards against a brace breaking the hash tag. */
+function part(value: string, what: string): string {
+  if (!PART_PATTERN.test(value)) throw new Error(`invalid ${what} for a Redis key: ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,401 @@
+import type { Redis } from "ioredis";
+import { findingKey, type Finding, type Subject } from "../domain/finding.ts";
+import type { LedgerEntry } from "../domain/ledger.ts";
+import type { MaintenanceWindow } from "../domain/violation.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import { boundRecord, parseJson } from "../store/bound.ts";
+import { encodeIncident, knownIncidentKeys, listIncidents } from "../store/incidents.ts";
+import type { Keys } from "../store/keys.ts";
+import { encodeLapse, readLapses } from "../store/lapses.ts";
+import { createMaintenanceRepository } from "../store/maintenance.ts";
+import { acquireSiteLock, cmd, commitUnderLock, type LockOptions, type WriteOp } from "../store/siteLock.ts";
+import type { Incident, TrackedViolation } from "../store/types.ts";
+import {
+  createViolationReader,
+  type ViolationListPage,
+  type ViolationListQuery,
+} from "../store/violations.ts";
+import { gapSightings, toIncident } from "./gaps.ts";
+import { step, type LifecyclePolicy, type LifecycleStep, type Transition } from "./lifecycle.ts";
+import {
+  coversFinding,
+  createMaintenanceService,
+  type MaintenanceDeclaration,
+  type MaintenanceService,
+} from "./maintenance.ts";
+import { computeUptime, currentLapse, type SubjectUptime } from "./uptime.ts";
+
+export type EngineTransition = Transition | { readonly type: "incident"; readonly incident: Incident };
+
+export interface ApplyResult {
+  /**
+   * "duplicate": this very evaluation (same `at`) was applied before, e.g. a job retried after
+   * its reply was lost; `ledger` then holds the entries that apply appended, so nothing it
+   * recorded is lost to the caller. "stale": an older evaluation; nothing changed.
+   */
+  readonly skipped: "stale" | "duplicate" | null;
+  /** In finding order; the alerting work routes the alertable ones. */
+  readonly transitions: readonly EngineTransition[];
+  /** Ledger entries this apply appended (or found already appended by an earlier try). */
+  readonly ledger: readonly LedgerEntry[];
+}
+
+export interface EngineLimits {
+  /** Evidence kept on a stored violation. */
+  readonly evidenceBytes: number;
+  /** Evidence put into a ledger event. */
+  readonly ledgerEvidenceBytes: number;
+  /** Resolved violations are kept this long, and at most this many per site. */
+  readonly historyDays: number;
+  readonly maxHistoryPerSite: number;
+  /** Lapses (uptime statistics) are kept this long, and at most this many per site. */
+  readonly lapseDays: number;
+  readonly maxLapsesPerSite: number;
+  /** Reported gap incidents are remembered this long (longer than retentionDays, or a gap still inside the window would be reported again). */
+  readonly incidentDays: number;
+  readonly maxIncidentsPerSite: number;
+}
+
+export const DEFAULT_ENGINE_LIMITS: EngineLimits = {
+  evidenceBytes: 2048,
+  ledgerEvidenceBytes: 1024,
+  historyDays: 400,
+  maxHistoryPerSite: 1000,
+  lapseDays: 400,
+  maxLapsesPerSite: 3000,
+  incidentDays: 400,
+  maxIncidentsPerSite: 2000,
+};
+
+export interface ViolationEngineOptions {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly ledger: Ledger;
+  readonly now: () => number;
+  readonly newId: () => string;
+  readonly limits?: Partial<EngineLimits>;
+  readonly lock?: LockOptions;
+}
+
+export interface ViolationEngine {
+  /**
+   * Runs the lifecycle for one evaluation of a site: loads the tracked state, steps every
+   * finding, appends the ledger events (stable ids, so a retry records them once), then commits
+   * states, lapses and incidents in one script under the site's lock. Findings of keys absent
+   * from `findings` are left as they are (a partial evaluation, e.g. only picture probes).
+   * Throws retryable errors (SiteBusyError, LockLostError, Redis errors): apply again.
+   */
+  apply(
+    siteId: string,
+    policy: LifecyclePolicy,
+    findings: readonly Finding[],
+    at: number,
+  ): Promise<ApplyResult>;
+  listViolations(query: ViolationListQuery): Promise<ViolationListPage>;
+  listOpen(siteId?: string): Promise<TrackedViolation[]>;
+  getViolation(id: string, siteId?: string): Promise<TrackedViolation | null>;
+  /** Compliance of one subject over [from, to] (ISO or ms). */
+  uptime(
+    siteId: string,
+    subject: Subject,
+    from: string | number,
+    to: string | number,
+  ): Promise<SubjectUptime>;
+  /** The same for many subjects from one read of the site's lapses (the report endpoint). */
+  uptimeReport(
+    siteId: string,
+    subjects: readonly Subject[],
+    from: string | number,
+    to: string | number,
+  ): Promise<SubjectUptime[]>;
+  listIncidents(siteId: string, limit?: number): Promise<Incident[]>;
+  declareMaintenance(declaration: MaintenanceDeclaration): Promise<MaintenanceWindow>;
+  listMaintenance(query: {
+    readonly siteId?: string;
+    readonly active: boolean;
+  }): Promise<MaintenanceWindow[]>;
+  endMaintenance(
+    id: string,
+    by: { readonly endedBy: string; readonly at?: string },
+  ): Promise<MaintenanceWindow | null>;
+}
+
+const DAY = 86_400_000;
+
+export function createViolationEngine(options: ViolationEngineOptions): ViolationEngine {
+  const { redis, keys, ledger, now, newId } = options;
+  const limits: EngineLimits = { ...DEFAULT_ENGINE_LIMITS, ...options.limits };
+  const reader = createViolationReader(redis, keys);
+  const maintenanceRepo = createMaintenanceRepository(redis, keys);
+  const maintenance: MaintenanceService = createMaintenanceService({ redis, keys, ledger, now, newId });
+
+  const loadTracked = async (siteId: string): Promise<Map<string, TrackedViolation>> => {
+    const k = keys.site(siteId);
+    const tracked = await redis.hgetall(k.tracked);
+    const entries = Object.entries(tracked);
+    const out = new Map<string, TrackedViolation>();
+    if (entries.length === 0) return out;
+    const raw = await redis.hmget(k.violations, ...entries.map(([, id]) => id));
+    entries.forEach(([key], i) => {
+      const v = parseJson<TrackedViolation>(raw[i]);
+      if (v !== null && v.state !== "resolved") out.set(key, v);
+    });
+    return out;
+  };
+
+  /** Ledger events of one step, in order; derived blind spots are left to their root's events. */
+  const ledgerEvents = async (
+    siteId: string,
+    transitions: readonly EngineTransition[],
+  ): Promise<LedgerEntry[]> => {
+    const out: LedgerEntry[] = [];
+    for (const t of transitions) {
+      if (t.type === "recorded") {
+        const v = t.violation;
+        out.push(
+          await ledger.append(
+            "violation.opened",
+            siteId,
+            {
+              violationId: v.id,
+              kind: v.kind,
+              findingKind: v.findingKind,
+              subject: v.subject,
+              status: v.status,
+              reason: v.reason,
+              firstSeenAt: v.firstSeenAt,
+              openedAt: v.openedAt,
+              observations: v.observations,
+              causedBy: v.causedBy,
+              maintenance: v.maintenance,
+              alertable: v.alertable,
+              evidence: boundRecord(v.evidence, limits.ledgerEvidenceBytes),
+            },
+            { eventId: `violation:${v.id}:opened` },
+          ),
+        );
+      } else if (t.type === "resolved" && t.violation.recorded) {
+        const v = t.violation;
+        out.push(
+          await ledger.append(
+            "violation.resolved",
+            siteId,
+            {
+              violationId: v.id,
+              kind: v.kind,
+              findingKind: v.findingKind,
+              subject: v.subject,
+              openedAt: v.openedAt,
+              resolvedAt: v.resolvedAt,
+              okSince: v.recoveringSince,
+              resolution: t.resolution,
+              alertable: t.alertable,
+            },
+            { eventId: `violation:${v.id}:resolved` },
+          ),
+        );
+      } else if (t.type === "incident") {
+        const i = t.incident;
+        out.push(
+          await ledger.append(
+            "incident.retention_gap",
+            siteId,
+            {
+              incidentId: i.id,
+              key: i.key,
+              subject: i.subject,
+              gap: i.gap,
+              reportedAt: i.reportedAt,
+              maintenance: i.maintenance,
+              alertable: i.alertable,
+            },
+            { eventId: `incident:${i.id}` },
+          ),
+        );
+      }
+    }
+    return out;
+  };
+
+  /** The ledger entries at the seqs an apply noted ("3,4,9"). */
+  const entriesAt = async (seqs: string | null | undefined): Promise<LedgerEntry[]> => {
+    const out: LedgerEntry[] = [];
+    for (const seq of (seqs ?? "").split(",").filter(Boolean)) {
+      const [entry] = await ledger.page({ from: Number(seq), limit: 1 });
+      if (entry) out.push(entry);
+    }
+    return out;
+  };
+
+  const uptimeReport = async (
+    siteId: string,
+    subjects: readonly Subject[],
+    from: string | number,
+    to: string | number,
+  ): Promise<SubjectUptime[]> => {
+    const fromMs = typeof from === "number" ? from : Date.parse(from);
+    const toMs = typeof to === "number" ? to : Date.parse(to);
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || !(fromMs < toMs)) {
+      throw new RangeError("from and to must be instants with from < to");
+    }
+    const [finished, tracked, first] = await Promise.all([
+      readLapses(redis, keys, siteId, fromMs),
+      reader.listTracked(siteId),
+      redis.hget(keys.site(siteId).meta, "firstAppliedAt"),
+    ]);
+    const lapses = [...finished, ...tracked.map(currentLapse)];
+    const t = now();
+    return subjects.map((s) =>
+      computeUptime(s, lapses, fromMs, toMs, first === null ? null : Number(first), t),
+    );
+  };
+
+  return {
+    async apply(siteId, policy, findings, at) {
+      const k = keys.site(siteId);
+      const lock = await acquireSiteLock(redis, k.lock, options.lock);
+      try {
+        const [last, lastLedger] = await redis.hmget(k.meta, "lastAppliedAt", "lastLedger");
+        if (last != null && at === Number(last)) {
+          return { skipped: "duplicate", transitions: [], ledger: await entriesAt(lastLedger) };
+        }
+        if (last != null && at < Number(last)) return { skipped: "stale", transitions: [], ledger: [] };
+
+        const byKey = new Map<string, Finding>();
+        for (const f of findings) byKey.set(findingKey(f), f);
+        const [tracked, windows] = await Promise.all([
+          loadTracked(siteId),
+          maintenanceRepo.endingAfter(siteId, at),
+        ]);
+        const inMaintenance = (f: Finding) => windows.some((w) => coversFinding(w, f, at));
+
+        // Recording gaps: each one an incident, once.
+        const sightings = [...byKey.values()]
+          .filter((f) => f.required)
+          .flatMap((f) => gapSightings(f).map((s) => ({ f, s })));
+        const known = await knownIncidentKeys(redis, keys, siteId, [
+          ...new Set(sightings.map((x) => x.s.key)),
+        ]);
+        const incidents: Incident[] = [];
+        for (const { f, s } of sightings) {
+          if (known.has(s.key)) continue;
+          known.add(s.key);
+          incidents.push(toIncident(siteId, f, s, at, inMaintenance(f)));
+        }
+
+        const steps: { key: string; prev: TrackedViolation | null; result: LifecycleStep }[] = [];
+        const transitions: EngineTransition[] = [];
+        for (const [key, f] of byKey) {
+          const prev = tracked.get(key) ?? null;
+          const bounded: Finding = { ...f, evidence: boundRecord(f.evidence, limits.evidenceBytes) };
+          const result = step({
+            siteId,
+            prev,
+            finding: bounded,
+            at,
+            policy,
+            maintenance: inMaintenance(f),
+            newId,
+          });
+          steps.push({ key, prev, result });
+          transitions.push(...result.transitions);
+        }
+        transitions.push(...incidents.map((incident) => ({ type: "incident" as const, incident })));
+
+        // The ledger first: a crash before the commit leaves the state as it was, and the
+        // retry finds its events already appended under the same ids.
+        const entries = await ledgerEvents(siteId, transitions);
+
+        const ops: WriteOp[] = [];
+        const derivedLapses = new Set<string>();
+        for (const { key, prev, result } of steps) {
+          const { next, ended } = result;
+          if (ended !== null) {
+            // History keeps what is on the record; a derived blind spot lives on as its lapse.
+            if (ended.state === "resolved" && ended.recorded) {
+              ops.push(
+                cmd("HSET", k.violations, ended.id, JSON.stringify(ended)),
+                cmd("ZREM", k.open, ended.id),
+                cmd("ZADD", k.resolved, Date.parse(ended.resolvedAt ?? ended.updatedAt), ended.id),
+              );
+            } else {
+              ops.push(
+                cmd("HDEL", k.violations, ended.id),
+                cmd("ZREM", k.all, ended.id),
+                cmd("ZREM", k.open, ended.id),
+              );
+            }
+            ops.push(cmd("HDEL", k.tracked, key));
+          }
+          if (next !== null && next !== prev) {
+            ops.push(
+              cmd("HSET", k.violations, next.id, JSON.stringify(next)),
+              cmd("HSET", k.tracked, key, next.id),
+              cmd("ZADD", k.all, Date.parse(next.firstSeenAt), next.id),
+            );
+            if (next.state === "open" && next.openedAt !== null) {
+              ops.push(cmd("ZADD", k.open, Date.parse(next.openedAt), next.id));
+            }
+          }
+          for (const t of result.transitions) {
+            if (t.type !== "lapse") continue;
+            // The findings behind one dead NVR lapse together: one lapse per subject says it.
+            const l = t.lapse;
+            const same = l.derived
+              ? `${l.subject.type}:${l.subject.id}|${l.from}|${l.to}|${l.status}|${l.maintenance}`
+              : null;
+            if (same !== null && derivedLapses.has(same)) continue;
+            if (same !== null) derivedLapses.add(same);
+            const { score, member } = encodeLapse(l);
+            ops.push(cmd("ZADD", k.lapses, score, member));
+          }
+        }
+        for (const i of incidents) {
+          ops.push(
+            cmd("HSET", k.incidents, i.key, encodeIncident(i)),
+            cmd("ZADD", k.incidentIndex, Date.parse(i.reportedAt), i.key),
+          );
+        }
+        const t = now();
+        ops.push(
+          cmd("HSET", k.meta, "lastAppliedAt", at, "lastLedger", entries.map((e) => e.seq).join(",")),
+          cmd("HSETNX", k.meta, "firstAppliedAt", at),
+          {
+            op: "trim",
+            index: k.resolved,
+            before: t - limits.historyDays * DAY,
+            keep: limits.maxHistoryPerSite,
+            also: [k.violations, k.all],
+          },
+          cmd("ZREMRANGEBYSCORE", k.lapses, "-inf", `(${t - limits.lapseDays * DAY}`),
+          cmd("ZREMRANGEBYRANK", k.lapses, 0, -(limits.maxLapsesPerSite + 1)),
+          {
+            op: "trim",
+            index: k.incidentIndex,
+            before: t - limits.incidentDays * DAY,
+            keep: limits.maxIncidentsPerSite,
+            also: [k.incidents],
+          },
+        );
+        await commitUnderLock(redis, lock, ops);
+        await redis.sadd(keys.sites, siteId);
+        return { skipped: null, transitions, ledger: entries };
+      } finally {
+        await lock.release().catch(() => undefined);
+      }
+    },
+
+    listViolations: (query) => reader.list(query),
+    listOpen: (siteId) => reader.listOpen(siteId),
+    getViolation: (id, siteId) => reader.get(id, siteId),
+    async uptime(siteId, subject, from, to) {
+      const [one] = await uptimeReport(siteId, [subject], from, to);
+      return one!;
+    },
+    uptimeReport,
+    listIncidents: (siteId, limit) => listIncidents(redis, keys, siteId, limit),
+    declareMaintenance: (d) => maintenance.declare(d),
+    listMaintenance: (q) => maintenance.list(q),
+    endMaintenance: (id, by) => maintenance.end(id, by),
+  };
+}
