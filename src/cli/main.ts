@@ -6,6 +6,7 @@ import { demoCommand } from "./commands/demo.ts";
 import { describeCommand } from "./commands/describe.ts";
 import { discoverCommand } from "./commands/discover.ts";
 import { keyNewCommand } from "./commands/key.ts";
+import { ledgerExportCommand, ledgerPublicKeyCommand, ledgerVerifyCommand } from "./commands/ledger.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 
 const logLevel = new Option("--log-level <level>", "log level on stderr")
@@ -83,6 +84,38 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--json", "print the report as JSON")
     .action(async (opts: { json?: boolean }) => {
       setExit(await demoCommand({ json: opts.json === true }));
+    });
+
+  const ledger = program.command("ledger").description("the monitor's signed, hash-chained event ledger");
+  ledger
+    .command("export")
+    .description("write the ledger as JSON Lines with the signed chain heads")
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .option("-o, --out <file>", "write to a file instead of stdout")
+    .action(async (opts: { config: string; out?: string }) => {
+      setExit(await ledgerExportCommand({ configFile: opts.config, ...(opts.out ? { out: opts.out } : {}) }));
+    });
+  ledger
+    .command("verify")
+    .description("check an exported ledger: edited, removed, reordered or truncated history fails (exit 1)")
+    .argument("<file>", "an export made by `ledger export`")
+    .option("--public-key <file>", "the monitor's public key (PEM) to require")
+    .option("--json", "print the result as JSON")
+    .action(async (file: string, opts: { publicKey?: string; json?: boolean }) => {
+      setExit(
+        await ledgerVerifyCommand({
+          file,
+          ...(opts.publicKey ? { publicKey: opts.publicKey } : {}),
+          json: opts.json === true,
+        }),
+      );
+    });
+  ledger
+    .command("public-key")
+    .description("print the monitor's public key, for regulators")
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .action(async (opts: { config: string }) => {
+      setExit(await ledgerPublicKeyCommand({ configFile: opts.config }));
     });
 
   const key = program.command("key").description("API keys");

@@ -137,7 +137,7 @@ export function buildLoadedConfig(
     file,
     site,
     http,
-    redis: { url: config.redis?.url ?? DEFAULTS.redis.url },
+    redis: { url: config.redis?.url ?? null },
     recipients,
     routes,
     parents,

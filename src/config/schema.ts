@@ -23,7 +23,6 @@ export const ROUTE_SEVERITIES = ["info", "warning", "critical"] as const;
 export const DEFAULTS = {
   locale: "zh-CN" as Locale,
   http: { listen: "0.0.0.0:8080" },
-  redis: { url: "redis://127.0.0.1:6379/0" },
   policy: {
     retentionDays: 90,
     retentionToleranceHours: 24,
@@ -153,8 +152,8 @@ const RedisSchema = Type.Object(
         format: "uri",
         pattern: "^rediss?://",
         "x-expect": "a redis:// or rediss:// URL",
-        default: DEFAULTS.redis.url,
-        description: "Redis address (REDIS_URL or NURSERYWATCH_REDIS_URL override it).",
+        description:
+          "Redis address (REDIS_URL or NURSERYWATCH_REDIS_URL override it). Unset: the daemon starts a private redis-server with AOF under var/, never whatever listens on 6379.",
       }),
     ),
   },

@@ -45,7 +45,8 @@ export interface HttpConfig {
 }
 
 export interface RedisConfig {
-  readonly url: string;
+  /** null when neither the file nor the environment names one: the daemon then runs a private redis-server. */
+  readonly url: string | null;
 }
 
 export interface WebhookChannel {

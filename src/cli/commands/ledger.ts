@@ -1,3 +1,4 @@
+import { openRedis } from "../../app/redis.ts";
 import { createWriteStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { once } from "node:events";
@@ -8,7 +9,7 @@ import { createSigner, loadMonitorKey, MonitorKeyError, PublicKeyFormatError } f
 import { createLedger } from "../../ledger/ledger.ts";
 import { verifyLedgerExport, type LedgerVerifyResult } from "../../ledger/verify.ts";
 import { createKeys } from "../../store/keys.ts";
-import { closeRedis, createRedisFactory } from "../../store/redis.ts";
+import { closeRedis } from "../../store/redis.ts";
 import { EXIT } from "../exitCodes.ts";
 
 /** Where a command writes; tests pass collectors. */
@@ -63,12 +64,15 @@ export async function ledgerExportCommand(opts: LedgerExportOptions): Promise<nu
     );
   }
 
-  const redis = createRedisFactory(config.redis.url, {
-    maxRetriesPerRequest: 1,
-    connectAttempts: 3,
-    connectTimeoutMs: 3000,
-    onError: () => undefined,
-  })("ledger-export");
+  const handle = await openRedis(config.redis.url, {
+    connection: {
+      maxRetriesPerRequest: 1,
+      connectAttempts: 3,
+      connectTimeoutMs: 3000,
+      onError: () => undefined,
+    },
+  });
+  const redis = handle.factory("ledger-export");
   const outFile = opts.out !== undefined && opts.out !== "-" ? opts.out : null;
   try {
     try {
@@ -99,6 +103,7 @@ export async function ledgerExportCommand(opts: LedgerExportOptions): Promise<nu
     return LEDGER_EXIT.ok;
   } finally {
     await closeRedis(redis);
+    await handle.close();
   }
 }
 
