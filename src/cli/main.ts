@@ -8,10 +8,13 @@ import { discoverCommand } from "./commands/discover.ts";
 import { keyNewCommand } from "./commands/key.ts";
 import { ledgerExportCommand, ledgerPublicKeyCommand, ledgerVerifyCommand } from "./commands/ledger.ts";
 import { simulateCommand } from "./commands/simulate.ts";
+import { startCommand, workerCommand } from "./commands/start.ts";
 
-const logLevel = new Option("--log-level <level>", "log level on stderr")
-  .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
-  .default("warn");
+/** A fresh option per command: commander's Option is mutable, so one instance must not be shared. */
+const logLevelOption = (level = "warn"): Option =>
+  new Option("--log-level <level>", "log level on stderr")
+    .choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default(level);
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("nurserywatch")
@@ -26,11 +29,37 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .requiredOption("-c, --config <file>", "site configuration (YAML)")
     .option("--json", "print the report as JSON")
-    .addOption(logLevel)
+    .addOption(logLevelOption())
     .action(async (opts: { config: string; json?: boolean; logLevel: string }) => {
       setExit(
         await checkCommand({ configFile: opts.config, json: opts.json === true, logLevel: opts.logLevel }),
       );
+    });
+
+  const collect = (value: string, previous: string[]): string[] => [...previous, value];
+  program
+    .command("start")
+    .description(
+      "run the monitor: scheduler, workers, API and dashboard (one site file, several, or a folder of them)",
+    )
+    .requiredOption(
+      "-c, --config <file-or-folder>",
+      "site configuration; repeat for a district deployment",
+      collect,
+      [],
+    )
+    .addOption(logLevelOption("info"))
+    .action(async (opts: { config: string[]; logLevel: string }) => {
+      setExit(await startCommand(opts));
+    });
+
+  program
+    .command("worker")
+    .description("run only the poll workers against the same Redis, to add capacity on another host")
+    .requiredOption("-c, --config <file-or-folder>", "the same site configuration(s) as `start`", collect, [])
+    .addOption(logLevelOption("info"))
+    .action(async (opts: { config: string[]; logLevel: string }) => {
+      setExit(await workerCommand(opts));
     });
 
   program
@@ -44,7 +73,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--password-file <file>", "file holding the password")
     .option("--timeout <seconds>", "deadline for each request", "10")
     .option("--json", "print JSON")
-    .addOption(logLevel)
+    .addOption(logLevelOption())
     .action(
       async (opts: {
         onvif: string;
@@ -73,7 +102,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("run the simulated NVR(s) of a scenario until stopped")
     .option("--scenario <file>", "scenario YAML (default: the built-in demo nursery on port 18000)")
     .option("--json", "print one JSON line with the device URLs once listening")
-    .addOption(logLevel)
+    .addOption(logLevelOption())
     .action(async (opts: { scenario?: string; logLevel: string; json?: boolean }) => {
       setExit(await simulateCommand(opts));
     });

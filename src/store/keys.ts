@@ -15,6 +15,8 @@ export interface Keys {
   readonly maintenanceIndex: string;
   /** One dashboard session, by the SHA-256 hex of its id. */
   readonly session: (idHash: string) => string;
+  /** Short lock while one worker polls a device: a device is never polled by two workers at once. */
+  readonly deviceLock: (siteId: string, deviceId: string) => string;
   /** Every key this prefix owns, as a SCAN MATCH pattern (tests delete their keys with it). */
   readonly pattern: string;
 }
@@ -30,6 +32,10 @@ export interface SiteKeys {
   readonly devices: string;
   /** Hash: device id -> last poll finished (ms). */
   readonly polls: string;
+  /** Hash: device id -> its latest DeviceObservation JSON (no stream addresses), what the site is evaluated from. */
+  readonly observations: string;
+  /** Hash: device id -> consecutive unreachable polls and the time before which polls are skipped (backoff). */
+  readonly backoff: string;
   /** Hash: finding key -> violation id, for every finding currently pending or open. */
   readonly tracked: string;
   /** Hash: violation id -> TrackedViolation JSON (pending, open, and resolved until trimmed). */
@@ -85,6 +91,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
         report: `${s}:report`,
         devices: `${s}:devices`,
         polls: `${s}:polls`,
+        observations: `${s}:observations`,
+        backoff: `${s}:backoff`,
         tracked: `${s}:tracked`,
         violations: `${s}:violations`,
         open: `${s}:violations:open`,
@@ -106,6 +114,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
     },
     maintenanceIndex: `${p}:maintenance:sites`,
     session: (idHash) => `${p}:session:${part(idHash, "session hash")}`,
+    deviceLock: (siteId, deviceId) =>
+      `${p}:{site:${part(siteId, "site id")}}:pollock:${part(deviceId, "device id")}`,
     pattern: `${p}:*`,
   };
 }

@@ -1,0 +1,203 @@
+import { createHash, randomUUID } from "node:crypto";
+import { Queue, Worker } from "bullmq";
+import { Registry } from "prom-client";
+import { createPollProcessor } from "../../workers/poller.ts";
+import type { LoadedConfig } from "../config/types.ts";
+import type { Site } from "../domain/site.ts";
+import { createHttpServer, type HttpServer } from "../http/server.ts";
+import { createMetrics } from "../http/metrics.ts";
+import { createHeadSigner } from "../ledger/headSigner.ts";
+import { createSigner, loadOrCreateMonitorKey } from "../ledger/keys.ts";
+import { createLedger, type Ledger } from "../ledger/ledger.ts";
+import type { Logger } from "../logging/logger.ts";
+import { createDeviceHttp } from "../net/deviceHttp.ts";
+import { QUEUE_PREFIX, QUEUES } from "../queues/names.ts";
+import { pollAllNow, syncPollSchedulers } from "../queues/schedulers.ts";
+import { createDeviceRepository } from "../store/devices.ts";
+import { createKeys } from "../store/keys.ts";
+import { createObservationRepository } from "../store/observations.ts";
+import { QUEUE_CONNECTION, closeRedis, createRedisFactory } from "../store/redis.ts";
+import { createReportRepository } from "../store/reports.ts";
+import { createSessionRepository } from "../store/sessions.ts";
+import { checkRedisSettings } from "../store/settings.ts";
+import { createViolationEngine } from "../violations/engine.ts";
+import { createHttpPorts } from "./httpPorts.ts";
+import { openRedis } from "./redis.ts";
+
+export interface DaemonRoles {
+  /** Keeps the job schedulers in step with the configuration, signs the ledger head. */
+  readonly scheduler: boolean;
+  /** Runs the BullMQ workers (polls). */
+  readonly workers: boolean;
+  /** Serves the API, metrics and dashboard. */
+  readonly http: boolean;
+}
+
+export interface DaemonOptions {
+  readonly configs: readonly LoadedConfig[];
+  readonly roles: DaemonRoles;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** Concurrent polls in this process; a slow device holds one slot, never the others. */
+  readonly pollConcurrency?: number;
+  /** Redis key prefix (tests use their own). */
+  readonly keyPrefix?: string;
+  /** BullMQ prefix (tests use their own). */
+  readonly queuePrefix?: string;
+  /** Overrides the config's listen address (tests: port 0). */
+  readonly listen?: { host: string; port: number };
+}
+
+export interface Daemon {
+  readonly httpUrl: string | null;
+  readonly redisUrl: string;
+  readonly ledger: Ledger;
+  stop(): Promise<void>;
+}
+
+/**
+ * The one place the monitor is wired: Redis, ledger and its signing key, violation engine,
+ * poll queue and its schedulers, workers, HTTP. Every part gets what it needs passed in and
+ * is stopped here, in reverse order, on SIGTERM.
+ */
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { configs, logger } = opts;
+  const now = opts.now ?? Date.now;
+  const first = configs[0];
+  if (!first) throw new Error("no site configuration given");
+  const urls = new Set(configs.map((c) => c.redis.url));
+  if (urls.size > 1)
+    throw new Error("every site file of one deployment must name the same Redis (redis.url / REDIS_URL)");
+  const sites = new Map<string, Site>();
+  for (const c of configs) {
+    if (sites.has(c.site.id)) throw new Error(`site id ${c.site.id} is configured twice (${c.file})`);
+    sites.set(c.site.id, c.site);
+  }
+
+  const redisHandle = await openRedis(first.redis.url);
+  const stack: (() => Promise<void>)[] = [() => redisHandle.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stack.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        logger.error({ err }, "error while stopping");
+      }
+    }
+  };
+  try {
+    const redis = redisHandle.factory("state");
+    stack.push(() => closeRedis(redis));
+    for (const warning of await checkRedisSettings(redis)) logger.warn({ redis: redisHandle.url }, warning);
+
+    const keys = createKeys(opts.keyPrefix);
+    const key = await loadOrCreateMonitorKey(first.ledger.keyFile);
+    for (const w of key.warnings) logger.warn({ file: first.ledger.keyFile }, w);
+    const ledger = createLedger({ redis, keys, now, signer: createSigner(key) });
+    const engine = createViolationEngine({ redis, keys, ledger, now, newId: randomUUID });
+    const devices = createDeviceRepository(redis, keys);
+    const reports = createReportRepository(redis, keys);
+    const observations = createObservationRepository(redis, keys);
+    const registry = new Registry();
+    const metrics = createMetrics(registry, { processMetrics: true });
+    const queuePrefix = opts.queuePrefix ?? QUEUE_PREFIX;
+    // BullMQ's connections wait for Redis rather than failing commands (maxRetriesPerRequest null).
+    const queueFactory = createRedisFactory(redisHandle.url, QUEUE_CONNECTION);
+    const connection = queueFactory("queue");
+    stack.push(() => closeRedis(connection));
+    const queue = new Queue(QUEUES.poll, { connection: connection, prefix: queuePrefix });
+    stack.push(() => queue.close());
+
+    if (opts.roles.scheduler) {
+      for (const c of configs) await recordConfig(ledger, c);
+      await ledger.append("monitor.started", first.site.id, { sites: [...sites.keys()] });
+      const synced = await syncPollSchedulers(queue, [...sites.values()]);
+      logger.info(synced, "poll schedulers in step with the configuration");
+      await pollAllNow(queue, [...sites.values()], now());
+      const signer = createHeadSigner({
+        ledger,
+        intervalMs: first.ledger.signIntervalSeconds * 1000,
+        onError: (err) => logger.warn({ err }, "signing the ledger head failed; will try again"),
+      });
+      signer.start();
+      stack.push(async () => {
+        await signer.stop();
+        await ledger.append("monitor.stopped", first.site.id, {}).catch(() => undefined);
+      });
+    }
+
+    let worker: Worker | null = null;
+    if (opts.roles.workers) {
+      const http = createDeviceHttp();
+      stack.push(() => http.close());
+      const workerConnection = queueFactory("worker");
+      stack.push(() => closeRedis(workerConnection));
+      const processor = createPollProcessor({
+        sites,
+        http,
+        redis,
+        keys,
+        observations,
+        devices,
+        reports,
+        engine,
+        now,
+        logger,
+        metrics,
+      });
+      worker = new Worker(QUEUES.poll, processor, {
+        connection: workerConnection,
+        prefix: queuePrefix,
+        concurrency: opts.pollConcurrency ?? 32,
+        // A worker that dies mid-poll gives its job back after this long.
+        lockDuration: 60_000,
+      });
+      worker.on("failed", (job, err) => logger.warn({ job: job?.id, err: err.message }, "poll failed"));
+      const w = worker;
+      // Closing waits for the polls in progress: a SIGTERM mid-poll finishes it, then exits.
+      stack.push(() => w.close());
+    }
+
+    let server: HttpServer | null = null;
+    let httpUrl: string | null = null;
+    if (opts.roles.http) {
+      const sessions = createSessionRepository(redis, keys, now);
+      const ports = createHttpPorts({
+        configs,
+        redis,
+        logger,
+        metrics,
+        now,
+        engine,
+        ledger,
+        reports,
+        devices,
+        sessions,
+        workersAlive: async () => (await queue.getWorkersCount()) > 0,
+      });
+      server = createHttpServer(ports);
+      const listen = opts.listen ?? { host: first.http.host, port: first.http.port };
+      httpUrl = await server.start(listen);
+      const s = server;
+      stack.push(() => s.stop());
+    }
+
+    return { httpUrl, redisUrl: redisHandle.url, ledger, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Records each site's configuration in the ledger when it differs from the last one recorded (commissioning dates included). */
+async function recordConfig(ledger: Ledger, c: LoadedConfig): Promise<void> {
+  const digest = createHash("sha256").update(JSON.stringify(c.site)).digest("hex");
+  const summary = {
+    configSha256: digest,
+    commissionedAt: c.site.commissionedAt,
+    cameras: c.site.cameras.map((cam) => ({ id: cam.id, commissionedAt: cam.commissionedAt })),
+    policy: c.site.policy,
+  };
+  // The event id makes the same configuration one entry however often the daemon restarts.
+  await ledger.append("config.loaded", c.site.id, summary, { eventId: `config:${c.site.id}:${digest}` });
+}

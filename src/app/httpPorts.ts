@@ -1,0 +1,143 @@
+import type { Redis } from "ioredis";
+import type { LoadedConfig } from "../config/types.ts";
+import type { Subject } from "../domain/finding.ts";
+import type { Site } from "../domain/site.ts";
+import {
+  InvalidCursorError,
+  siteInfoOf,
+  type HttpDeps,
+  type SiteReport,
+  type SiteStatus,
+  type SubjectReport,
+} from "../http/deps.ts";
+import type { Metrics } from "../http/metrics.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { DeviceRepository } from "../store/devices.ts";
+import type { ReportRepository } from "../store/reports.ts";
+import type { SessionRepository } from "../store/sessions.ts";
+import { InvalidCursorError as StoreCursorError } from "../store/violations.ts";
+import type { SubjectUptime } from "../violations/uptime.ts";
+import type { ViolationEngine } from "../violations/engine.ts";
+
+export interface HttpPortsDeps {
+  readonly configs: readonly LoadedConfig[];
+  readonly redis: Redis;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly now: () => number;
+  readonly engine: ViolationEngine;
+  readonly ledger: Ledger;
+  readonly reports: ReportRepository;
+  readonly devices: DeviceRepository;
+  readonly sessions: SessionRepository;
+  /** Whether this deployment's workers are alive (BullMQ's worker list for the poll queue). */
+  readonly workersAlive: () => Promise<boolean>;
+}
+
+/** The HTTP server's ports over the Redis stores: the one place the API meets the daemon's state. */
+export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
+  const first = d.configs[0];
+  if (!first) throw new Error("no site configured");
+  const sites = new Map<string, Site>(d.configs.map((c) => [c.site.id, c.site]));
+  const infos = d.configs.map((c) => siteInfoOf(c.site));
+  const siteIds = (siteId?: string): string[] =>
+    siteId ? (sites.has(siteId) ? [siteId] : []) : [...sites.keys()];
+
+  return {
+    logger: d.logger,
+    metrics: d.metrics,
+    locale: first.site.locale,
+    // Keys of every site file count: a district deployment serves all sites from one API.
+    apiKeys: d.configs.flatMap((c) => c.http.apiKeys),
+    publicUrl: first.http.publicUrl,
+    now: d.now,
+    sites: () => infos,
+    async status(siteId) {
+      return Promise.all(
+        siteIds(siteId).map(async (id): Promise<SiteStatus> => {
+          const [report, polls] = await Promise.all([d.reports.get(id), d.devices.lastPolls(id)]);
+          const lastPollAt: Record<string, string | null> = {};
+          for (const dev of sites.get(id)?.devices ?? []) {
+            const at = polls[dev.id];
+            lastPollAt[dev.id] = at === undefined ? null : new Date(at).toISOString();
+          }
+          return { siteId: id, report, lastPollAt };
+        }),
+      );
+    },
+    violations: {
+      async list(query) {
+        try {
+          return await d.engine.listViolations(query);
+        } catch (err) {
+          if (err instanceof StoreCursorError) throw new InvalidCursorError(err.message);
+          throw err;
+        }
+      },
+    },
+    ledger: {
+      page: (q) => d.ledger.page(q),
+      heads: () => d.ledger.heads(),
+    },
+    async report(q): Promise<SiteReport> {
+      const site = sites.get(q.siteId);
+      if (!site) return { siteId: q.siteId, from: q.from, to: q.to, zones: [], cameras: [] };
+      const subjects: Subject[] = [
+        ...site.zones.map((z): Subject => ({ type: "zone", id: z.id })),
+        ...site.cameras.map((c): Subject => ({ type: "camera", id: c.id })),
+      ];
+      const [uptimes, latest] = await Promise.all([
+        d.engine.uptimeReport(site.id, subjects, q.from, q.to),
+        d.reports.get(site.id),
+      ]);
+      const byKey = new Map(uptimes.map((u) => [`${u.subject.type}:${u.subject.id}`, u]));
+      const subjectReport = (type: "zone" | "camera", id: string, name: string): SubjectReport => {
+        const u: SubjectUptime | undefined = byKey.get(`${type}:${id}`);
+        return {
+          id,
+          name,
+          compliantPercent: u?.compliantPercent ?? null,
+          unknownPercent: u?.unknownPercent ?? null,
+          lapses: (u?.lapses ?? []).map((l) => ({
+            kind: l.kind,
+            status: l.status,
+            from: l.from,
+            to: l.to,
+            seconds: l.seconds,
+            maintenance: l.maintenance,
+            violationId: l.violationId,
+          })),
+        };
+      };
+      return {
+        siteId: site.id,
+        from: q.from,
+        to: q.to,
+        zones: site.zones.map((z) => subjectReport("zone", z.id, z.name)),
+        cameras: site.cameras.map((c) => ({
+          ...subjectReport("camera", c.id, c.name),
+          retentionDepthDays: latest?.cameras.find((x) => x.id === c.id)?.retentionDepthDays ?? null,
+        })),
+      };
+    },
+    maintenance: {
+      list: (q) => d.engine.listMaintenance(q),
+      declare: (decl) => d.engine.declareMaintenance(decl),
+      end: (id, by) => d.engine.endMaintenance(id, by),
+    },
+    sessions: {
+      create: (s) => d.sessions.create(s),
+      get: (idHash) => d.sessions.get(idHash),
+      delete: (idHash) => d.sessions.delete(idHash),
+    },
+    async readiness() {
+      const redisOk = await d.redis
+        .ping()
+        .then((r) => r === "PONG")
+        .catch(() => false);
+      const workers = redisOk ? await d.workersAlive().catch(() => false) : false;
+      return { redis: redisOk, workers };
+    },
+  };
+}

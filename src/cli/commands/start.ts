@@ -1,0 +1,76 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { startDaemon, type DaemonRoles } from "../../app/daemon.ts";
+import { loadConfig, processEnv } from "../../config/load.ts";
+import type { LoadedConfig } from "../../config/types.ts";
+import { createLogger } from "../../logging/logger.ts";
+import { EXIT, UsageError } from "../exitCodes.ts";
+
+export interface StartOptions {
+  /** Site files, or folders of *.yaml site files (a district deployment). */
+  readonly config: readonly string[];
+  readonly logLevel: string;
+}
+
+/** Every site file named, folders expanded to their *.yaml / *.yml files in name order. */
+export async function siteFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let isDir = false;
+    try {
+      isDir = (await stat(p)).isDirectory();
+    } catch {
+      files.push(p); // loadConfig names the missing file precisely
+      continue;
+    }
+    if (!isDir) {
+      files.push(p);
+      continue;
+    }
+    const names = (await readdir(p)).filter((n) => /\.ya?ml$/.test(n)).sort();
+    if (names.length === 0) throw new UsageError(`${p}: no *.yaml site files in this folder`);
+    files.push(...names.map((n) => join(p, n)));
+  }
+  return files;
+}
+
+async function loadAll(paths: readonly string[]): Promise<LoadedConfig[]> {
+  const env = processEnv();
+  const configs: LoadedConfig[] = [];
+  for (const file of await siteFiles(paths)) configs.push(await loadConfig(file, env));
+  for (const c of configs) for (const w of c.warnings) process.stderr.write(`nurserywatch: warning: ${w}\n`);
+  return configs;
+}
+
+/** Runs until SIGTERM/SIGINT, then stops gracefully (polls in progress finish first). */
+async function runUntilSignal(
+  opts: StartOptions,
+  roles: DaemonRoles,
+  announce: (httpUrl: string | null) => void,
+): Promise<number> {
+  const configs = await loadAll(opts.config);
+  const logger = createLogger({ level: opts.logLevel });
+  const daemon = await startDaemon({ configs, roles, logger });
+  announce(daemon.httpUrl);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  logger.info("stopping");
+  await daemon.stop();
+  return EXIT.compliant;
+}
+
+/** `nurserywatch start`: scheduler, workers and HTTP in one process. */
+export function startCommand(opts: StartOptions): Promise<number> {
+  return runUntilSignal(opts, { scheduler: true, workers: true, http: true }, (url) => {
+    process.stdout.write(`nurserywatch is watching. Dashboard and API: ${url ?? "(no HTTP)"}\n`);
+  });
+}
+
+/** `nurserywatch worker`: only the BullMQ workers, to add polling capacity on another host. */
+export function workerCommand(opts: StartOptions): Promise<number> {
+  return runUntilSignal(opts, { scheduler: false, workers: true, http: false }, () => {
+    process.stdout.write("nurserywatch worker is polling.\n");
+  });
+}

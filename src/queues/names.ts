@@ -1,0 +1,12 @@
+/**
+ * Queue names and the BullMQ key prefix. The prefix is a Redis Cluster hash tag ("{nw}"), so
+ * every key of a queue lands in one slot, as BullMQ requires on Cluster (DESIGN.md §7).
+ */
+export const QUEUE_PREFIX = "{nw}";
+
+export const QUEUES = {
+  /** One job per device poll (ONVIF observation, then the site's evaluation). */
+  poll: "poll",
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

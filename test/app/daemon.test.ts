@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, test } from "vitest";
+import { startDaemon, type Daemon } from "../../src/app/daemon.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { createLogger } from "../../src/logging/logger.ts";
+import { parseScenario } from "../../src/simulator/scenario.ts";
+import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
+import { writeDaemonSite, type DaemonSite } from "../helpers/daemonSite.ts";
+import { waitFor } from "../helpers/waitFor.ts";
+
+/**
+ * The daemon against real Redis and the simulated NVR: polls on BullMQ, the site evaluated
+ * after each poll, violations opened and resolved by the lifecycle, read back through the API.
+ */
+interface ApiViolation {
+  id: string;
+  kind: string;
+  subject: { type: string; id: string };
+  state: string;
+  causedBy: unknown;
+}
+
+let sim: RunningSimulator | null = null;
+let daemon: Daemon | null = null;
+let site: DaemonSite | null = null;
+afterEach(async () => {
+  await daemon?.stop();
+  await sim?.stop();
+  await site?.cleanup();
+  daemon = sim = site = null;
+});
+
+async function start(channels = 3, policy: Record<string, unknown> = {}) {
+  sim = await startSimulator(
+    parseScenario(
+      {
+        name: "d",
+        devices: [
+          {
+            id: "nvr1",
+            username: "monitor",
+            password: "pw-1",
+            channels: { count: channels, defaults: { scheduleToken: "Schedule_24x7" } },
+          },
+        ],
+      },
+      "test",
+    ),
+  );
+  site = writeDaemonSite({
+    devices: [{ id: "nvr1", url: sim.devices[0]!.url, username: "monitor", password: "pw-1" }],
+    cameras: Array.from({ length: channels }, (_, i) => ({
+      id: `cam${i + 1}`,
+      device: "nvr1",
+      profile: `ProfileToken_${i + 1}`,
+      zones: [["gate", "room", "nap"][i % 3]!],
+    })),
+    policy,
+  });
+  const config = await loadConfig(site.config, {});
+  daemon = await startDaemon({
+    configs: [config],
+    roles: { scheduler: true, workers: true, http: true },
+    logger: createLogger({ level: "silent" }),
+    keyPrefix: site.keyPrefix,
+    queuePrefix: site.queuePrefix,
+    listen: { host: "127.0.0.1", port: 0 },
+  });
+  return { sim, site, daemon };
+}
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`${daemon!.httpUrl}${path}`, {
+    headers: { authorization: `Bearer ${site!.adminKey}` },
+  });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+const violations = async (state: "open" | "all" = "open") =>
+  (await api<{ items: ApiViolation[] }>(`/api/v1/violations?state=${state}`)).items;
+
+describe("the monitor daemon", () => {
+  test("a channel going offline opens one violation after the grace, and recovery resolves it", async () => {
+    const { sim } = await start();
+    await waitFor("a first evaluation", async () =>
+      (await api<{ sites: { report: unknown }[] }>("/api/v1/status")).sites[0]?.report ? true : undefined,
+    );
+    expect(await violations()).toEqual([]);
+
+    sim.device("nvr1").setChannel(2, { online: false });
+    const opened = await waitFor("camera_offline to open", async () =>
+      (await violations()).find((v) => v.kind === "camera_offline" && v.subject.id === "cam2"),
+    );
+    expect(opened.state).toBe("open");
+
+    sim.device("nvr1").setChannel(2, { online: true });
+    await waitFor("camera_offline to resolve", async () =>
+      (await violations()).some((v) => v.kind === "camera_offline") ? undefined : true,
+    );
+    const history = await violations("all");
+    const mine = history.filter((v) => v.kind === "camera_offline" && v.subject.id === "cam2");
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.state).toBe("resolved");
+
+    const ledger = await api<{ entries: { type: string; data: Record<string, unknown> }[] }>(
+      "/api/v1/ledger?limit=500",
+    );
+    const types = ledger.entries.map((e) => e.type);
+    expect(types).toContain("violation.opened");
+    expect(types).toContain("violation.resolved");
+  });
+
+  test("a dead NVR is one root violation; its cameras are marked as caused by it", async () => {
+    const { sim } = await start();
+    await waitFor("a first evaluation", async () =>
+      (await api<{ sites: { report: unknown }[] }>("/api/v1/status")).sites[0]?.report ? true : undefined,
+    );
+    sim.device("nvr1").setDevice({ reachable: false });
+    const root = await waitFor("device_unreachable to open", async () =>
+      (await violations()).find((v) => v.kind === "device_unreachable" && v.subject.id === "nvr1"),
+    );
+    expect(root.causedBy).toBeNull();
+    const open = await violations();
+    // Only the root stands as a violation of its own; nothing on the cameras is open without a cause.
+    expect(open.filter((v) => v.causedBy === null)).toEqual([root]);
+    const status = await api<{
+      sites: { report: { findings: { kind: string; subject: { id: string }; causedBy: unknown }[] } }[];
+    }>("/api/v1/status");
+    const camFinding = status.sites[0]!.report.findings.find(
+      (f) => f.kind === "recording_stopped" && f.subject.id === "cam1",
+    );
+    expect(camFinding?.causedBy).toEqual({
+      kind: "device_unreachable",
+      subject: { type: "device", id: "nvr1" },
+    });
+  });
+
+  test("a flapping channel records its lapses without a storm of violations", async () => {
+    // A grace of 60 s: flapping every poll never holds long enough to open.
+    const { sim } = await start(3, { graceSeconds: 60 });
+    await waitFor("a first evaluation", async () =>
+      (await api<{ sites: { report: unknown }[] }>("/api/v1/status")).sites[0]?.report ? true : undefined,
+    );
+    for (let i = 0; i < 6; i++) {
+      const online = i % 2 === 1;
+      sim.device("nvr1").setChannel(1, { online });
+      const before = sim.device("nvr1").state().requests.byOperation["GetProfiles"] ?? 0;
+      await waitFor("the next poll", async () =>
+        (sim.device("nvr1").state().requests.byOperation["GetProfiles"] ?? 0) > before ? true : undefined,
+      );
+    }
+    expect((await violations("all")).filter((v) => v.state === "open")).toEqual([]);
+  });
+});

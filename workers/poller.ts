@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import type { Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { evaluateSite } from "../src/compliance/evaluate.ts";
+import type { Site } from "../src/domain/site.ts";
+import type { Metrics } from "../src/http/metrics.ts";
+import type { Logger } from "../src/logging/logger.ts";
+import type { DeviceHttp } from "../src/net/types.ts";
+import { createOnvifSession, observeDevice } from "../src/onvif/index.ts";
+import { isPollJob } from "../src/queues/payloads.ts";
+import { buildCheckReport } from "../src/report/checkReport.ts";
+import type { DeviceRepository } from "../src/store/devices.ts";
+import type { Keys } from "../src/store/keys.ts";
+import type { ObservationRepository } from "../src/store/observations.ts";
+import type { ReportRepository } from "../src/store/reports.ts";
+import { summarizeObservation } from "../src/store/devices.ts";
+import { SiteBusyError, LockLostError } from "../src/store/siteLock.ts";
+import type { ViolationEngine } from "../src/violations/engine.ts";
+
+export interface PollerDeps {
+  readonly sites: ReadonlyMap<string, Site>;
+  readonly http: DeviceHttp;
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly observations: ObservationRepository;
+  readonly devices: DeviceRepository;
+  readonly reports: ReportRepository;
+  readonly engine: ViolationEngine;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+}
+
+export type PollOutcome =
+  | { readonly status: "polled"; readonly reachable: boolean; readonly applied: boolean }
+  | { readonly status: "skipped"; readonly why: "unknown-device" | "busy" | "backoff" };
+
+/** Unreachable devices are polled less often, doubling up to this many intervals. */
+const MAX_BACKOFF_INTERVALS = 8;
+/** Tries of the site's evaluation when another worker holds the site's lock. */
+const APPLY_TRIES = 5;
+
+const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+
+/**
+ * One poll of one device, as a BullMQ job: observe it over ONVIF, store what it said, then
+ * evaluate its whole site from the latest observation of every device and let the violation
+ * engine move the lifecycle on. The payload holds ids only; the device (and its password) comes
+ * from this worker's own configuration.
+ */
+export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<PollOutcome> {
+  return async (job) => {
+    if (!isPollJob(job.data)) throw new Error(`poll job ${job.id ?? "?"} has a malformed payload`);
+    const { siteId, deviceId } = job.data;
+    const site = deps.sites.get(siteId);
+    const device = site?.devices.find((d) => d.id === deviceId);
+    if (!site || !device) {
+      deps.logger.warn({ siteId, deviceId }, "poll job for a device this worker does not know; skipped");
+      return { status: "skipped", why: "unknown-device" };
+    }
+    const interval = site.policy.pollIntervalSeconds * 1000;
+    const backoffKey = deps.keys.site(siteId).backoff;
+    const skipUntil = Number((await deps.redis.hget(backoffKey, `${deviceId}:until`)) ?? 0);
+    if (skipUntil > deps.now()) return { status: "skipped", why: "backoff" };
+
+    // A device is never polled by two workers at once, even when a slow poll overruns its interval.
+    const lockKey = deps.keys.deviceLock(siteId, deviceId);
+    const token = randomUUID();
+    const lockMs = Math.max(interval, device.timeoutSeconds * 1000 * 20);
+    if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK")
+      return { status: "skipped", why: "busy" };
+    const started = deps.now();
+    try {
+      const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
+      const cameras = site.cameras.filter((c) => c.device === device.id);
+      const obs = await observeDevice({ session, cameras, policy: site.policy, now: deps.now });
+      await deps.observations.put(siteId, obs);
+      await deps.devices.put(siteId, [summarizeObservation(obs)]);
+      const reachable = obs.reach.status === "reachable";
+      await updateBackoff(deps, backoffKey, deviceId, reachable, interval);
+      deps.metrics?.pollDuration.observe({ site: siteId, job: "poll" }, (deps.now() - started) / 1000);
+      const applied = await evaluateAndApply(deps, site, started);
+      return { status: "polled", reachable, applied };
+    } finally {
+      await deps.redis.eval(RELEASE_LOCK, 1, lockKey, token);
+    }
+  };
+}
+
+async function updateBackoff(
+  deps: PollerDeps,
+  key: string,
+  deviceId: string,
+  reachable: boolean,
+  interval: number,
+): Promise<void> {
+  if (reachable) {
+    await deps.redis.hdel(key, `${deviceId}:failures`, `${deviceId}:until`);
+    return;
+  }
+  const failures = await deps.redis.hincrby(key, `${deviceId}:failures`, 1);
+  // The first two failures poll on schedule (the lifecycle needs two observations); later ones back off.
+  if (failures < 2) return;
+  const factor = Math.min(2 ** (failures - 2), MAX_BACKOFF_INTERVALS);
+  await deps.redis.hset(key, `${deviceId}:until`, String(deps.now() + (factor - 1) * interval));
+}
+
+/** Evaluates the site from every device's latest observation and applies the findings. */
+async function evaluateAndApply(deps: PollerDeps, site: Site, startedAt: number): Promise<boolean> {
+  const observations = await deps.observations.all(site.id);
+  const at = deps.now();
+  const evaluation = evaluateSite(site, observations, at);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await deps.engine.apply(site.id, site.policy, evaluation.findings, at);
+      if (result.skipped === "stale") return false;
+      break;
+    } catch (err) {
+      if (!(err instanceof SiteBusyError || err instanceof LockLostError) || attempt >= APPLY_TRIES)
+        throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+  await deps.reports.put(
+    site.id,
+    buildCheckReport(site, { startedAt, finishedAt: at, observations, evaluation }),
+  );
+  return true;
+}
