@@ -145,7 +145,7 @@ describe("the monitor daemon", () => {
       const online = i % 2 === 1;
       sim.device("nvr1").setChannel(1, { online });
       const before = sim.device("nvr1").state().requests.byOperation["GetProfiles"] ?? 0;
-      await waitFor("the next poll", async () =>
+      await waitFor("the next poll", () =>
         (sim.device("nvr1").state().requests.byOperation["GetProfiles"] ?? 0) > before ? true : undefined,
       );
     }

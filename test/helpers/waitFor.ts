@@ -4,20 +4,20 @@
  */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   opts: { timeoutMs?: number; everyMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
-  let last: unknown = undefined;
+  let last: Error | null = null;
   for (;;) {
     try {
       const v = await probe();
       if (v !== undefined) return v;
     } catch (err) {
-      last = err;
+      last = err instanceof Error ? err : new Error(String(err));
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
     }
     await new Promise((r) => setTimeout(r, opts.everyMs ?? 100));
   }

@@ -48,6 +48,13 @@ const job = (n: number, schedule?: string): string =>
   `<trc:JobItem><tt:JobToken>Job_${n}</tt:JobToken><tt:JobConfiguration${schedule ? ` ScheduleToken="${schedule}"` : ""}><tt:RecordingToken>Rec_${n}</tt:RecordingToken><tt:Mode>Active</tt:Mode><tt:Priority>1</tt:Priority>` +
   `<tt:Source><tt:SourceToken><tt:Token>Profile_${n}</tt:Token></tt:SourceToken></tt:Source></tt:JobConfiguration></trc:JobItem>`;
 
+/** The content of a tt:RecordingInformation; Rec_N's video goes back to June N. */
+const recordingInformation = (t: string): string =>
+  `<tt:RecordingToken>${t}</tt:RecordingToken><tt:Source><tt:SourceId>x</tt:SourceId><tt:Name>x</tt:Name><tt:Location/><tt:Description/><tt:Address>x</tt:Address></tt:Source>` +
+  `<tt:EarliestRecording>2026-06-01T00:00:00Z</tt:EarliestRecording><tt:LatestRecording>2026-10-01T09:59:00Z</tt:LatestRecording><tt:Content/>` +
+  `<tt:Track><tt:TrackToken>VIDEO001</tt:TrackToken><tt:TrackType>Video</tt:TrackType><tt:Description/><tt:DataFrom>2026-06-0${t.replace(/\D/g, "").slice(-1) || "1"}T00:00:00Z</tt:DataFrom><tt:DataTo>2026-10-01T09:59:00Z</tt:DataTo></tt:Track>` +
+  `<tt:RecordingStatus>Recording</tt:RecordingStatus>`;
+
 const jobState = (rec: string): string =>
   envelope(
     `<trc:GetRecordingJobStateResponse><trc:State><tt:RecordingToken>${rec}</tt:RecordingToken><tt:State>Active</tt:State></trc:State></trc:GetRecordingJobStateResponse>`,
@@ -95,15 +102,10 @@ function nvr(
       envelope(
         `<tsc:GetSchedulesResponse><tsc:Schedule token="${childText(s.bodyElement, NS.tsc, "Token")}"><tsc:Name>s</tsc:Name><tsc:Standard>BEGIN:VCALENDAR\nEND:VCALENDAR</tsc:Standard></tsc:Schedule></tsc:GetSchedulesResponse>`,
       ),
-    GetRecordingInformation: (s) => {
-      const t = childText(s.bodyElement, NS.tse, "RecordingToken");
-      return envelope(
-        `<tse:GetRecordingInformationResponse><tse:RecordingInformation><tt:RecordingToken>${t}</tt:RecordingToken><tt:Source><tt:SourceId>x</tt:SourceId><tt:Name>x</tt:Name><tt:Location/><tt:Description/><tt:Address>x</tt:Address></tt:Source>` +
-          `<tt:EarliestRecording>2026-06-01T00:00:00Z</tt:EarliestRecording><tt:LatestRecording>2026-10-01T09:59:00Z</tt:LatestRecording><tt:Content/>` +
-          `<tt:Track><tt:TrackToken>VIDEO001</tt:TrackToken><tt:TrackType>Video</tt:TrackType><tt:Description/><tt:DataFrom>2026-06-01T00:00:00Z</tt:DataFrom><tt:DataTo>2026-10-01T09:59:00Z</tt:DataTo></tt:Track>` +
-          `<tt:RecordingStatus>Recording</tt:RecordingStatus></tse:RecordingInformation></tse:GetRecordingInformationResponse>`,
-      );
-    },
+    GetRecordingInformation: (s) =>
+      envelope(
+        `<tse:GetRecordingInformationResponse><tse:RecordingInformation>${recordingInformation(childText(s.bodyElement, NS.tse, "RecordingToken") ?? "")}</tse:RecordingInformation></tse:GetRecordingInformationResponse>`,
+      ),
     FindEvents: envelope(
       `<tse:FindEventsResponse><tse:SearchToken>ES</tse:SearchToken></tse:FindEventsResponse>`,
     ),
@@ -295,6 +297,126 @@ describe("observeDevice on a reachable NVR", () => {
       ["Profile_2", "rtsp://192.168.1.10/Profile_2?a=1&b=2", "http://192.168.1.10/snap/Profile_2.jpg"],
       ["Profile_3", null, null],
     ]);
+  });
+});
+
+describe("observeDevice on an NVR with many recordings", () => {
+  const CHANNELS = [1, 2, 3, 4, 5, 6];
+  const many = CHANNELS.map((n) => camera(`cam-${n}`, `Profile_${n}`));
+  const searchResults = (tokens: readonly string[]): string =>
+    envelope(
+      `<tse:GetRecordingSearchResultsResponse><tse:ResultList><tt:SearchState>Completed</tt:SearchState>` +
+        tokens
+          .map((t) => `<tt:RecordingInformation>${recordingInformation(t)}</tt:RecordingInformation>`)
+          .join("") +
+        `</tse:ResultList></tse:GetRecordingSearchResultsResponse>`,
+    );
+
+  function bigNvr(overrides: Record<string, Route> = {}): FakeDeviceHttp {
+    return nvr({
+      GetProfiles: envelope(
+        `<trt:GetProfilesResponse>${CHANNELS.map(profile).join("")}</trt:GetProfilesResponse>`,
+      ),
+      GetRecordings: envelope(
+        `<trc:GetRecordingsResponse>${CHANNELS.map(recording).join("")}</trc:GetRecordingsResponse>`,
+      ),
+      GetRecordingJobs: envelope(
+        `<trc:GetRecordingJobsResponse>${CHANNELS.map((n) => job(n)).join("")}</trc:GetRecordingJobsResponse>`,
+      ),
+      FindRecordings: envelope(
+        `<tse:FindRecordingsResponse><tse:SearchToken>RS</tse:SearchToken></tse:FindRecordingsResponse>`,
+      ),
+      // A device may ignore the scope: recordings we did not ask about are not ours to report.
+      GetRecordingSearchResults: searchResults(["Rec_9", ...CHANNELS.map((n) => `Rec_${n}`)]),
+      ...overrides,
+    });
+  }
+
+  async function observeMany(http: FakeDeviceHttp): Promise<DeviceObservation> {
+    let t = NOW;
+    const now = (): number => (t += 10);
+    const session = createOnvifSession({
+      device: testDevice({ onvif: `${BASE}/device_service` }),
+      http,
+      now,
+    });
+    return observeDevice({ session, cameras: many, policy: POLICY, now });
+  }
+
+  const tokens = CHANNELS.map((n) => `Rec_${n}`);
+
+  it("reads every recording's information from ONE search, and ends it", async () => {
+    const http = bigNvr();
+    const obs = await observeMany(http);
+    expect(count(http, "GetRecordingInformation")).toBe(0);
+    expect(count(http, "FindRecordings")).toBe(1);
+    const find = http.seen.find((s) => s.op === "FindRecordings")!.bodyElement;
+    expect(
+      childrenLoose(childLoose(find, NS.tse, "Scope"), NS.tt, "IncludedRecordings").map((e) => e.text),
+    ).toEqual(tokens);
+    const ended = http.seen
+      .filter((s) => s.op === "EndSearch")
+      .map((s) => childText(s.bodyElement, NS.tse, "SearchToken"));
+    expect(ended).toContain("RS");
+    expect(Object.keys(obs.recordingInfo)).toEqual(tokens);
+    expect(obs.recordingInfo["Rec_4"]).toMatchObject({
+      status: "ok",
+      value: {
+        recordingToken: "Rec_4",
+        tracks: [{ token: "VIDEO001", dataFrom: "2026-06-04T00:00:00.000Z" }],
+      },
+    });
+  });
+
+  it("observes exactly what asking each recording would have", async () => {
+    const searched = await observeMany(bigNvr());
+    const oneByOne = await observeMany(
+      bigNvr({ FindRecordings: response(fixture("axis/Fault_ActionNotSupported.xml"), 500) }),
+    );
+    expect(searched.recordingInfo).toEqual(oneByOne.recordingInfo);
+  });
+
+  it("asks GetRecordingInformation for the recordings the search left out", async () => {
+    const http = bigNvr({
+      GetRecordingSearchResults: searchResults(["Rec_1", "Rec_2", "Rec_4", "Rec_5", "Rec_6"]),
+    });
+    const obs = await observeMany(http);
+    expect(argsOf(http, "GetRecordingInformation", NS.tse, "RecordingToken")).toEqual(["Rec_3"]);
+    expect(obs.recordingInfo["Rec_3"]).toMatchObject({ status: "ok", value: { recordingToken: "Rec_3" } });
+    expect(Object.keys(obs.recordingInfo)).toEqual(tokens);
+  });
+
+  it("asks each recording when the device cannot search, with each answer's own outcome", async () => {
+    const http = bigNvr({
+      FindRecordings: response(fixture("axis/Fault_ActionNotSupported.xml"), 500),
+      GetRecordingInformation: (s) => {
+        const t = childText(s.bodyElement, NS.tse, "RecordingToken") ?? "";
+        return t === "Rec_2"
+          ? response(fixture("hikvision-onvif/Fault_InvalidParameter.xml"), 400)
+          : envelope(
+              `<tse:GetRecordingInformationResponse><tse:RecordingInformation>${recordingInformation(t)}</tse:RecordingInformation></tse:GetRecordingInformationResponse>`,
+            );
+      },
+    });
+    const obs = await observeMany(http);
+    expect(argsOf(http, "GetRecordingInformation", NS.tse, "RecordingToken")).toEqual(tokens);
+    expect(obs.recordingInfo["Rec_2"]).toMatchObject({ status: "failed", error: { kind: "bad_argument" } });
+    expect(obs.recordingInfo["Rec_6"]).toMatchObject({ status: "ok" });
+  });
+
+  it("falls back to asking each recording when the search never completes", async () => {
+    const http = bigNvr({
+      GetRecordingSearchResults: envelope(
+        `<tse:GetRecordingSearchResultsResponse><tse:ResultList><tt:SearchState>Searching</tt:SearchState></tse:ResultList></tse:GetRecordingSearchResultsResponse>`,
+      ),
+    });
+    const obs = await observeMany(http);
+    expect(count(http, "GetRecordingSearchResults")).toBe(10);
+    expect(
+      http.seen.some((s) => s.op === "EndSearch" && childText(s.bodyElement, NS.tse, "SearchToken") === "RS"),
+    ).toBe(true);
+    expect(argsOf(http, "GetRecordingInformation", NS.tse, "RecordingToken")).toEqual(tokens);
+    expect(Object.values(obs.recordingInfo).every((p) => p.status === "ok")).toBe(true);
   });
 });
 

@@ -1,0 +1,207 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseCommonXml } from "../../../src/onvif/xml/fastParse.ts";
+import { DEFAULT_XML_LIMITS, type XmlLimits } from "../../../src/onvif/xml/limits.ts";
+import { parseWithSaxes } from "../../../src/onvif/xml/saxesParse.ts";
+import type { XmlElement } from "../../../src/onvif/xml/tree.ts";
+import { FIXTURES, ONVIF_KIT } from "../../helpers/paths.ts";
+
+/**
+ * The fast path may only ever say "same tree as saxes" or "ask saxes": whatever it accepts,
+ * saxes must accept too, with an identical tree. Checked on real captures, the schema kit's
+ * samples, hand-made corner cases, and seeded random corruptions of all of them.
+ */
+
+type Verdict = { ok: true; tree: XmlElement } | { ok: false; message: string };
+
+function bySaxes(xml: string, limits: XmlLimits): Verdict {
+  try {
+    return { ok: true, tree: parseWithSaxes(xml, limits) };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Asserts the invariant; returns whether the fast path took the document. */
+function agrees(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): boolean {
+  const fast = parseCommonXml(xml, limits);
+  if (fast === null) return false;
+  const slow = bySaxes(xml, limits);
+  if (!slow.ok) throw new Error(`fast path accepted what saxes refuses (${slow.message}):\n${xml}`);
+  expect(fast, xml).toStrictEqual(slow.tree);
+  return true;
+}
+
+function xmlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return xmlFiles(path);
+    return name.endsWith(".xml") ? [path] : [];
+  });
+}
+
+const fixtures = xmlFiles(FIXTURES);
+const samples = xmlFiles(join(ONVIF_KIT, "samples"));
+const text = (path: string): string => readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+
+/** mulberry32: a small seeded generator, so every run corrupts the same way. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TOKENS = [
+  "<", ">", "&", ";", '"', "'", "=", "/", ":", " ", "\n", "\r", "\r\n", "\t", "x", "#", "!", "?", "]",
+  "]]>", "&amp;", "&#65;", "&#x0;", "&bogus;", "<!--c-->", "<![CDATA[d]]>", "<?pi x?>", "<!DOCTYPE a>",
+  "é", "\u{1F600}", "\uD800", "\u0001", "\uFFFE", "xmlns", 'xmlns:p=""', 'xmlns="urn:d"', 'p:a="1"',
+  "</", "/>", "<a>", "</a>", "__proto__:", "constructor:", "xml:", "xmlns:",
+];
+
+function mutate(xml: string, next: () => number): string {
+  const at = Math.floor(next() * (xml.length + 1));
+  const pick = Math.floor(next() * 5);
+  const token = TOKENS[Math.floor(next() * TOKENS.length)] as string;
+  switch (pick) {
+    case 0:
+      return xml.slice(0, at) + xml.slice(at + 1 + Math.floor(next() * 3));
+    case 1:
+      return xml.slice(0, at) + token + xml.slice(at);
+    case 2:
+      return xml.slice(0, at) + token + xml.slice(at + 1);
+    case 3: {
+      const len = Math.floor(next() * 40);
+      return xml.slice(0, at) + xml.slice(at, at + len) + xml.slice(at);
+    }
+    default: {
+      // Move a tag boundary: where most of saxes' refusals live.
+      const lt = xml.indexOf("<", at);
+      return lt < 0 ? xml : xml.slice(0, lt) + token + xml.slice(lt + 1);
+    }
+  }
+}
+
+describe("fast XML path agrees with saxes", () => {
+  it("takes every real capture and builds saxes' tree", () => {
+    const taken = fixtures.filter((f) => agrees(text(f)));
+    // Real answers are plain XML: each one must be read by the fast path, or it earns nothing.
+    expect(fixtures.filter((f) => !taken.includes(f))).toEqual([]);
+    expect(fixtures.length).toBeGreaterThan(50);
+  });
+
+  it("agrees on the schema kit's samples", () => {
+    for (const f of samples) agrees(text(f));
+  });
+
+  it("leaves to saxes what it does not handle, and agrees on what it does", () => {
+    const asked: [string, boolean][] = [
+      [`<?xml version="1.0" encoding="UTF-8"?>\n<a b="1"/>\n`, true],
+      [`<?xml version='1.0' encoding='utf-8' standalone='yes' ?><a/>`, true],
+      [`<?xml version="1.1"?><a/>`, false],
+      [` <?xml version="1.0"?><a/>`, false],
+      [`<?xml version="1.0"?><?pi?><a/>`, false],
+      [`<!DOCTYPE a><a/>`, false],
+      [`<a><!-- c --></a>`, false],
+      [`<a><![CDATA[x]]></a>`, false],
+      [`<a>]]></a>`, false],
+      [`<a b="]]>"/>`, true],
+      [`<a b="x>y"/>`, true],
+      [`<a b="x<y"/>`, false],
+      [`<a b='x"y' c="x'y"/>`, true],
+      [`<a b="1"c="2"/>`, false],
+      [`<a b="1" b="2"/>`, false],
+      [`<a xmlns:p="u" xmlns:q="u" p:x="1" q:x="2"/>`, false],
+      [`<a xmlns:p="u" p:x="1" x="2"/>`, true],
+      [`<a xmlns:p=""/>`, false],
+      [`<a xmlns=""><b/></a>`, true],
+      [`<a xmlns="urn:d"><b xmlns=""/></a>`, true],
+      [`<a xmlns:p="  urn:p  "><p:b/></a>`, true],
+      [`<a xmlns:p="urn:p"\txmlns:p="urn:q"/>`, false],
+      [`<a xml:lang="en"/>`, true],
+      [`<xml:a/>`, true],
+      [`<a xmlns:xml="http://www.w3.org/XML/1998/namespace"/>`, false],
+      [`<a xmlns:x="http://www.w3.org/XML/1998/namespace"/>`, false],
+      [`<xmlns:a/>`, false],
+      [`<__proto__:a xmlns:__proto__="urn:x"/>`, true],
+      [`<__proto__:a/>`, false],
+      [`<constructor:a/>`, false],
+      [`<a toString:b="1"/>`, false],
+      [`<p:a/>`, false],
+      [`<a:b:c xmlns:a="u"/>`, false],
+      [`<a:1b xmlns:a="u"/>`, false],
+      [`<é/>`, false],
+      [`<aé/>`, false],
+      [`<a>é \u{1F600}</a>`, false],
+      [`<a>é ü 大门</a>`, true],
+      [`<a\r\n b="x\r\ny\rz"\r>t\r\nu\rv</a\r>`, true],
+      [`<a b="x\n\ty"/>`, true],
+      [`<a b="&#10;&#x9;&#13;"/>`, true],
+      [`<a>&#0;</a>`, false],
+      [`<a>&#X41;</a>`, false],
+      [`<a>&#x41;&#65;&#x1F600;&lt;&gt;&amp;&quot;&apos;</a>`, true],
+      [`<a>&#xD800;</a>`, false],
+      [`<a>&#x110000;</a>`, false],
+      [`<a>&nbsp;</a>`, false],
+      [`<a>& b</a>`, false],
+      [`<a b="&amp" c=";"/>`, false],
+      [`<a></a >`, true],
+      [`<a></ a>`, false],
+      [`<a/ >`, false],
+      [`< a/>`, false],
+      [`<a></b>`, false],
+      [`<a><b></a></b>`, false],
+      [`<a/><b/>`, false],
+      [`<a/>x`, false],
+      [`<a/>&amp;`, false],
+      [`x<a/>`, false],
+      [`\n\t <a/>\n `, true],
+      [``, false],
+      [`<a`, false],
+      [`<a b="1`, false],
+      [`<a>`, false],
+      [`</a>`, false],
+      [`<a b/>`, false],
+      [`<a b=1/>`, false],
+      [`<a\u0001/>`, false],
+      [`<a>\uFFFE</a>`, false],
+      [`<a>\uD800x</a>`, false],
+    ];
+    for (const [xml, fast] of asked) {
+      expect(agrees(xml), JSON.stringify(xml)).toBe(fast);
+    }
+  });
+
+  it("steps aside at every limit, so saxes reports it", () => {
+    const limits = { maxElements: 3, maxDepth: 2, maxAttributes: 2 };
+    expect(agrees(`<a><b/><c/></a>`, limits)).toBe(true);
+    expect(agrees(`<a><b/><c/><d/></a>`, limits)).toBe(false);
+    expect(agrees(`<a><b><c/></b></a>`, limits)).toBe(false);
+    expect(agrees(`<a x="1" y="2"/>`, limits)).toBe(true);
+    expect(agrees(`<a x="1" y="2" z="3"/>`, limits)).toBe(false);
+    expect(agrees(`<a xmlns:p="u" x="1" y="2"/>`, limits)).toBe(false);
+  });
+
+  it("never accepts a corruption that saxes refuses, and agrees on the rest", () => {
+    const next = random(20240401);
+    const corpus = [...fixtures, ...samples].map(text).filter((x) => x.length <= 40_000);
+    let taken = 0;
+    let tried = 0;
+    for (const xml of corpus) {
+      for (let i = 0; i < 40; i++) {
+        let doc = mutate(xml, next);
+        if (next() < 0.3) doc = mutate(doc, next);
+        tried++;
+        if (agrees(doc)) taken++;
+      }
+    }
+    // Both outcomes must be exercised for the comparison to mean anything.
+    expect(taken).toBeGreaterThan(tried / 10);
+    expect(taken).toBeLessThan(tried);
+  });
+});
