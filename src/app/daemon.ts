@@ -74,7 +74,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     sites.set(c.site.id, c.site);
   }
 
-  const redisHandle = await openRedis(first.redis.url);
+  // Connection trouble is expected (Redis restarts are routine): one warning per connection and outage, not a flood.
+  const failing = new Set<string>();
+  const onError = (purpose: string, err: Error): void => {
+    if (failing.has(purpose)) return;
+    failing.add(purpose);
+    logger.warn({ purpose, err: err.message }, "Redis connection lost; retrying");
+  };
+  const redisHandle = await openRedis(first.redis.url, { connection: { onError } });
   const stack: (() => Promise<void>)[] = [() => redisHandle.close()];
   const stopAll = async (): Promise<void> => {
     for (const stop of stack.reverse()) {
@@ -87,6 +94,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
   try {
     const redis = redisHandle.factory("state");
+    redis.on("ready", () => failing.clear());
     stack.push(() => closeRedis(redis));
     for (const warning of await checkRedisSettings(redis)) logger.warn({ redis: redisHandle.url }, warning);
 
@@ -102,10 +110,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const metrics = createMetrics(registry, { processMetrics: true });
     const queuePrefix = opts.queuePrefix ?? QUEUE_PREFIX;
     // BullMQ's connections wait for Redis rather than failing commands (maxRetriesPerRequest null).
-    const queueFactory = createRedisFactory(redisHandle.url, QUEUE_CONNECTION);
+    const queueFactory = createRedisFactory(redisHandle.url, { ...QUEUE_CONNECTION, onError });
     const connection = queueFactory("queue");
     stack.push(() => closeRedis(connection));
     const queue = new Queue(QUEUES.poll, { connection: connection, prefix: queuePrefix });
+    queue.on("error", (err) => onError("queue", err));
     stack.push(() => queue.close());
 
     if (opts.roles.scheduler) {
@@ -152,6 +161,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         // A worker that dies mid-poll gives its job back after this long.
         lockDuration: 60_000,
       });
+      worker.on("error", (err) => onError("worker", err));
       worker.on("failed", (job, err) => logger.warn({ job: job?.id, err: err.message }, "poll failed"));
       const w = worker;
       // Closing waits for the polls in progress: a SIGTERM mid-poll finishes it, then exits.

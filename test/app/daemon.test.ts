@@ -135,6 +135,26 @@ describe("the monitor daemon", () => {
     });
   });
 
+  test("a changed password leaves the monitor blind: device_unreachable with auth evidence, monitor_blind on what it can no longer see", async () => {
+    const { sim } = await start();
+    await waitFor("a first evaluation", async () =>
+      (await api<{ sites: { report: unknown }[] }>("/api/v1/status")).sites[0]?.report ? true : undefined,
+    );
+    sim.device("nvr1").setDevice({ password: "changed-by-the-installer" });
+    const root = await waitFor("device_unreachable to open", async () =>
+      (await violations()).find((v) => v.kind === "device_unreachable" && v.subject.id === "nvr1"),
+    );
+    expect(JSON.stringify(root)).toContain("auth");
+    const blind = await waitFor("monitor_blind to open", async () => {
+      const all = await violations();
+      return all.some((v) => v.kind === "monitor_blind")
+        ? all.filter((v) => v.kind === "monitor_blind")
+        : undefined;
+    });
+    expect(blind.length).toBeGreaterThan(0);
+    expect(JSON.stringify(await violations())).not.toContain("changed-by-the-installer");
+  });
+
   test("a flapping channel records its lapses without a storm of violations", async () => {
     // A grace of 60 s: flapping every poll never holds long enough to open.
     const { sim } = await start(3, { graceSeconds: 60 });

@@ -69,7 +69,8 @@ export function writeDaemonSite(opts: {
     keyPrefix: tag,
     queuePrefix: `{${tag}q}`,
     async cleanup() {
-      const redis = new Redis(opts.redisUrl ?? TEST_REDIS_URL);
+      const redis = new Redis(opts.redisUrl ?? TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+      redis.on("error", () => undefined);
       for (const pattern of [`${tag}:*`, `{${tag}q}:*`]) {
         let cursor = "0";
         do {
