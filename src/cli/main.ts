@@ -109,10 +109,11 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command("demo")
-    .description("start the built-in simulated nursery and check it")
-    .option("--json", "print the report as JSON")
-    .action(async (opts: { json?: boolean }) => {
-      setExit(await demoCommand({ json: opts.json === true }));
+    .description("start the built-in simulated nursery and the monitor on it (dashboard on 127.0.0.1:8080)")
+    .option("--check", "check the simulated nursery once instead, print the report and exit")
+    .option("--json", "with --check: print the report as JSON")
+    .action(async (opts: { json?: boolean; check?: boolean }) => {
+      setExit(await demoCommand({ json: opts.json === true, check: opts.check === true }));
     });
 
   const ledger = program.command("ledger").description("the monitor's signed, hash-chained event ledger");
