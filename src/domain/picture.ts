@@ -44,6 +44,12 @@ export interface PictureWindow {
   readonly maxFrameDiff: number;
   /** Mean absolute difference between consecutive frames, 0..255. */
   readonly meanFrameDiff: number;
+  /**
+   * Median of the consecutive-frame differences, 0..255. The robust "is anything moving" figure:
+   * a frozen stream's encoder still refreshes the picture at each keyframe (a few large diffs
+   * lift max and mean), while a live but still scene keeps a noise floor in every pair.
+   */
+  readonly medianFrameDiff: number;
   /** Spatial detail: mean absolute luma gradient, 0..255 (a flat black or grey frame has ~0). */
   readonly detail: number;
 }
