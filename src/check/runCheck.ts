@@ -6,12 +6,15 @@ import type { Site } from "../domain/site.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { DeviceHttp } from "../net/types.ts";
 import { createOnvifSession, observeDevice } from "../onvif/index.ts";
+import type { PictureProber } from "./pictureProbes.ts";
 
 export interface CheckDeps {
   readonly http: DeviceHttp;
   /** Our clock, ms since the epoch. */
   readonly now: () => number;
   readonly logger: Logger;
+  /** Looks at the cameras' pictures; absent = `--no-probes` (picture findings are then not counted). */
+  readonly pictures?: PictureProber;
 }
 
 export interface CheckRun {
@@ -36,14 +39,22 @@ export async function runCheck(site: Site, deps: CheckDeps): Promise<CheckRun> {
       limit(async () => {
         const cameras = site.cameras.filter((c) => c.device === device.id);
         const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
-        const observation = await observeDevice({ session, cameras, policy: site.policy, now: deps.now });
+        const observation = await observeDevice({
+          session,
+          cameras,
+          policy: site.policy,
+          now: deps.now,
+          // The probes need the addresses the device hands out (unless the config overrides them).
+          withStreamUris: deps.pictures !== undefined && cameras.some((c) => c.streamUri === null),
+        });
         deps.logger.debug({ device: device.id, reach: observation.reach.status }, "device observed");
         return [device.id, observation] as const;
       }),
     ),
   );
   const observations = new Map(entries);
+  const pictures = deps.pictures ? await deps.pictures.probe(site, observations) : undefined;
   const finishedAt = deps.now();
-  const evaluation = evaluateSite(site, observations, finishedAt);
+  const evaluation = evaluateSite(site, observations, finishedAt, pictures);
   return { startedAt, finishedAt, observations, evaluation };
 }

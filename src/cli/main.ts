@@ -7,6 +7,7 @@ import { describeCommand } from "./commands/describe.ts";
 import { discoverCommand } from "./commands/discover.ts";
 import { keyNewCommand } from "./commands/key.ts";
 import { ledgerExportCommand, ledgerPublicKeyCommand, ledgerVerifyCommand } from "./commands/ledger.ts";
+import { referenceCommand } from "./commands/reference.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { startCommand, workerCommand } from "./commands/start.ts";
 
@@ -29,10 +30,19 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .requiredOption("-c, --config <file>", "site configuration (YAML)")
     .option("--json", "print the report as JSON")
+    .option(
+      "--no-probes",
+      "skip the picture probes (ffmpeg): black, frozen, turned away, stream side of offline",
+    )
     .addOption(logLevelOption())
-    .action(async (opts: { config: string; json?: boolean; logLevel: string }) => {
+    .action(async (opts: { config: string; json?: boolean; logLevel: string; probes: boolean }) => {
       setExit(
-        await checkCommand({ configFile: opts.config, json: opts.json === true, logLevel: opts.logLevel }),
+        await checkCommand({
+          configFile: opts.config,
+          json: opts.json === true,
+          logLevel: opts.logLevel,
+          probes: opts.probes,
+        }),
       );
     });
 
@@ -87,6 +97,17 @@ function buildProgram(setExit: (code: number) => void): Command {
         setExit(await describeCommand(opts));
       },
     );
+
+  program
+    .command("reference")
+    .description("capture a camera's current view as its approved reference (for view_changed)")
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .requiredOption("--camera <id>", "the camera")
+    .option("-o, --out <file>", "where to write it (default: the camera's referenceImage)")
+    .addOption(logLevelOption())
+    .action(async (opts: { config: string; camera: string; out?: string; logLevel: string }) => {
+      setExit(await referenceCommand(opts));
+    });
 
   program
     .command("discover")

@@ -2,9 +2,11 @@ import type { Finding, FindingKind, FindingRef, FindingStatus } from "../domain/
 import type { DeviceObservation } from "../domain/observation.ts";
 import type { Camera, Site, ZoneKind } from "../domain/site.ts";
 import type { CameraContext } from "./context.ts";
+import { pictureFindings, type PictureInput } from "./rules/pictures.ts";
 import type { DeviceTime } from "./deviceTime.ts";
 import { deviceTime, timeEvidence } from "./deviceTime.ts";
 import { cameraSubject, deviceSubject, outcome, refOf, toFinding } from "./findings.ts";
+import { createEvaluationMemo, type EvaluationMemo } from "./memo.ts";
 import { alarmDisarmed } from "./rules/alarmDisarmed.ts";
 import { cameraOffline } from "./rules/cameraOffline.ts";
 import { clockDrift } from "./rules/clockDrift.ts";
@@ -68,7 +70,14 @@ const CAMERA_RULES: readonly [FindingKind, (ctx: CameraContext) => Finding][] = 
 ];
 
 type DeviceState =
-  | { readonly up: true; readonly reach: Finding; readonly obs: DeviceObservation; readonly time: DeviceTime }
+  | {
+      readonly up: true;
+      readonly reach: Finding;
+      readonly obs: DeviceObservation;
+      readonly time: DeviceTime;
+      /** The clock evidence every finding of the device's cameras carries (the same for all). */
+      readonly clockEvidence: Readonly<Record<string, unknown>>;
+    }
   | { readonly up: false; readonly reach: Finding };
 
 /**
@@ -80,6 +89,7 @@ export function evaluateSite(
   site: Site,
   observations: ReadonlyMap<string, DeviceObservation>,
   now: number,
+  pictures: PictureInput = { probed: false },
 ): Evaluation {
   const findings: Finding[] = [];
   const devices = new Map<string, DeviceState>();
@@ -90,7 +100,7 @@ export function evaluateSite(
     if (obs !== undefined && obs.reach.status === "reachable") {
       const time = deviceTime(obs, now);
       findings.push(clockDrift(device.id, time, site.policy, now));
-      devices.set(device.id, { up: true, reach, obs, time });
+      devices.set(device.id, { up: true, reach, obs, time, clockEvidence: timeEvidence(time, now) });
     } else {
       findings.push(behindDevice("clock_drift", reach));
       devices.set(device.id, { up: false, reach });
@@ -99,9 +109,10 @@ export function evaluateSite(
 
   const cameras: CameraSummary[] = [];
   const health = new Map<string, CameraHealth>();
+  const memo = createEvaluationMemo();
   for (const camera of site.cameras) {
     const device = devices.get(camera.device) ?? undeclaredDevice(camera.device, devices, findings);
-    const own = cameraFindings(site, camera, device, now);
+    const own = withPictures(camera, cameraFindings(site, camera, device, now, memo), device, pictures);
     findings.push(...own);
     const h = cameraHealth(camera.id, device.reach, own);
     health.set(camera.id, h);
@@ -113,7 +124,7 @@ export function evaluateSite(
       health: h.health,
       root: h.root,
       findings: Object.fromEntries(own.map((f) => [f.kind, f.status])),
-      retentionDepthDays: device.up ? retentionDepthDays(context(site, camera, device, now)) : null,
+      retentionDepthDays: device.up ? retentionDepthDays(context(site, camera, device, now, memo)) : null,
     });
   }
 
@@ -155,9 +166,16 @@ const context = (
   camera: Camera,
   device: Extract<DeviceState, { up: true }>,
   now: number,
-): CameraContext => ({ site, camera, obs: device.obs, time: device.time, now });
+  memo: EvaluationMemo,
+): CameraContext => ({ site, camera, obs: device.obs, time: device.time, now, memo });
 
-function cameraFindings(site: Site, camera: Camera, device: DeviceState, now: number): Finding[] {
+function cameraFindings(
+  site: Site,
+  camera: Camera,
+  device: DeviceState,
+  now: number,
+  memo: EvaluationMemo,
+): Finding[] {
   if (!device.up) {
     return CAMERA_RULES.map(([kind]) =>
       kind === "alarm_disarmed" && !site.policy.requireMotionDetection
@@ -165,8 +183,8 @@ function cameraFindings(site: Site, camera: Camera, device: DeviceState, now: nu
         : behindDevice(kind, device.reach, camera.id),
     );
   }
-  const ctx = context(site, camera, device, now);
-  const common = { device: camera.device, ...timeEvidence(device.time, now) };
+  const ctx = context(site, camera, device, now, memo);
+  const common = { device: camera.device, ...device.clockEvidence };
   return CAMERA_RULES.map(([, rule]) => {
     const f = rule(ctx);
     return { ...f, evidence: { ...common, ...f.evidence } };
@@ -206,10 +224,17 @@ function undeclaredDevice(id: string, devices: Map<string, DeviceState>, finding
   return state;
 }
 
-const HEALTH_KINDS: readonly FindingKind[] = ["camera_offline", "recording_stopped"];
+/** What makes a camera count towards its zones: online, recording and, where probed, a good picture. */
+const HEALTH_KINDS: readonly FindingKind[] = [
+  "camera_offline",
+  "recording_stopped",
+  "image_black",
+  "image_frozen",
+  "view_changed",
+];
 
 function cameraHealth(id: string, reach: Finding, own: readonly Finding[]): CameraHealth {
-  const parts = [reach, ...own.filter((f) => HEALTH_KINDS.includes(f.kind))];
+  const parts = [reach, ...own.filter((f) => HEALTH_KINDS.includes(f.kind) && f.required)];
   const health: Health = parts.some((f) => f.status === "violation")
     ? "unhealthy"
     : parts.some((f) => f.status !== "ok")
@@ -219,4 +244,49 @@ function cameraHealth(id: string, reach: Finding, own: readonly Finding[]): Came
   // The root of an unhealthy camera is a violation, not some other part that is merely unknown.
   const culprit = parts.find((f) => f.status === (health === "unhealthy" ? "violation" : "unknown"))!;
   return { id, health, root: culprit.causedBy ?? refOf(culprit) };
+}
+
+/**
+ * Adds the picture findings to a camera's ONVIF findings: the stream side of camera_offline
+ * (a stream that cannot be watched), image_black, image_frozen and view_changed. An offline
+ * camera is the root of what follows from it (recording stopped, pictures unknown), so only
+ * camera_offline is alerted for it.
+ */
+function withPictures(
+  camera: Camera,
+  own: Finding[],
+  device: DeviceState,
+  pictures: PictureInput,
+): Finding[] {
+  const offlineIndex = own.findIndex((f) => f.kind === "camera_offline");
+  const onvifOffline = own[offlineIndex];
+  if (!device.up) {
+    const kinds = ["image_black", "image_frozen", "view_changed"] as const;
+    return [
+      ...own,
+      ...kinds.map((kind) =>
+        pictures.probed
+          ? behindDevice(kind, device.reach, camera.id)
+          : toFinding(kind, cameraSubject(camera.id), outcome("unknown", "probes_skipped", {}), {}, false),
+      ),
+    ];
+  }
+  const offlineRef = onvifOffline?.status === "violation" ? refOf(onvifOffline) : null;
+  const pic = pictureFindings(camera, pictures, offlineRef);
+  const out = [...own];
+  if (onvifOffline && onvifOffline.status === "ok" && pic.streamOffline !== null) {
+    out[offlineIndex] = toFinding(
+      "camera_offline",
+      cameraSubject(camera.id),
+      pic.streamOffline,
+      onvifOffline.evidence,
+    );
+  }
+  out.push(pic.black, pic.frozen, pic.view);
+  const offline = out[offlineIndex];
+  if (offline?.status !== "violation") return out;
+  const root = refOf(offline);
+  return out.map((f) =>
+    f.kind !== "camera_offline" && f.status !== "ok" && f.causedBy === null ? { ...f, causedBy: root } : f,
+  );
 }

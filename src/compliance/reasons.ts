@@ -29,6 +29,23 @@ export interface ReasonParams {
   readonly camera_listed: { profile: string; signalLossKnown: boolean };
   readonly camera_not_listed: { profile: string };
   readonly camera_signal_loss: { profile: string; videoSource: string };
+  readonly stream_unavailable: { profile: string; detail: string };
+
+  /** Picture findings when `check --no-probes` skipped the probes: not counted. */
+  readonly probes_skipped: Record<string, never>;
+  /** Picture findings of a camera whose stream gave nothing to judge. */
+  readonly picture_unavailable: { detail: string };
+  readonly picture_not_black: { meanLuma: number };
+  readonly picture_black: { blackFrameRatio: number; meanLuma: number };
+  readonly picture_moving: { medianFrameDiff: number };
+  readonly picture_frozen: { medianFrameDiff: number; windows: number; seconds: number };
+  readonly frozen_needs_two_windows: { windows: number };
+  /** image_frozen and view_changed of a black picture: judged by image_black. */
+  readonly picture_is_black: Record<string, never>;
+  readonly view_matches: { similarity: number; threshold: number };
+  readonly view_turned: { similarity: number; threshold: number; reference: string };
+  readonly no_reference: Record<string, never>;
+  readonly reference_unavailable: { detail: string };
   readonly profiles_unavailable: { detail: string };
 
   readonly recording_active: { recording: string; lagSeconds: number; maxSeconds: number };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, extname } from "node:path";
 import type { ProbeError } from "../domain/probe.ts";
 import type { Secret } from "../domain/secret.ts";
 import type { DeviceTls } from "../domain/site.ts";
@@ -158,6 +158,7 @@ export async function captureReference(
   }
 
   const tmp = `${opts.path}.${process.pid}.partial`;
+  await mkdir(dirname(opts.path), { recursive: true });
   try {
     await writeFile(tmp, image, { mode: 0o644 });
     await rename(tmp, opts.path);

@@ -52,6 +52,25 @@ const en: ReasonSentences = {
       : `The recorder lists profile ${p.profile} (this device does not report signal loss).`,
   camera_not_listed: (p) =>
     `The recorder no longer lists profile ${p.profile}: the camera is disconnected or was removed.`,
+  stream_unavailable: (p) =>
+    `The camera's video stream (profile ${p.profile}) cannot be watched: ${p.detail}.`,
+  probes_skipped: () => "Pictures were not looked at in this check (--no-probes).",
+  picture_unavailable: (p) => `No picture to judge: ${p.detail}.`,
+  picture_not_black: (p) => `The picture is lit (mean brightness ${p.meanLuma.toFixed(0)} of 255).`,
+  picture_black: (p) =>
+    `The picture is black in ${Math.round(p.blackFrameRatio * 100)}% of the frames sampled (mean brightness ${p.meanLuma.toFixed(0)} of 255): the lens is covered or the camera sees nothing.`,
+  picture_moving: (p) => `The picture is live (frames change by ${p.medianFrameDiff.toFixed(2)} on average).`,
+  picture_frozen: (p) =>
+    `The picture has not changed over ${p.windows} samples (${p.seconds} s) while the stream's clock ran on: the image is frozen.`,
+  frozen_needs_two_windows: (p) =>
+    `Only ${p.windows} sample could be taken; a frozen picture needs two in a row.`,
+  picture_is_black: () => "The picture is black; see the black-picture finding.",
+  view_matches: (p) =>
+    `The view matches the approved reference (similarity ${p.similarity.toFixed(2)}, limit ${p.threshold}).`,
+  view_turned: (p) =>
+    `The view no longer matches the approved reference ${p.reference} (similarity ${p.similarity.toFixed(2)}, below ${p.threshold}): the camera was turned away or blocked.`,
+  no_reference: () => "No approved reference view is configured for this camera (nurserywatch reference).",
+  reference_unavailable: (p) => `The view could not be compared with the reference: ${p.detail}.`,
   camera_signal_loss: (p) =>
     `The recorder reports video signal loss on ${p.videoSource} (profile ${p.profile}).`,
   profiles_unavailable: (p) => `The device's media profiles could not be read (${p.detail}).`,
@@ -191,6 +210,22 @@ const zhCN: ReasonSentences = {
       ? `录像机列出了通道 ${p.profile}，且未报告视频信号丢失。`
       : `录像机列出了通道 ${p.profile}（该设备不提供视频信号丢失事件）。`,
   camera_not_listed: (p) => `录像机已不再列出通道 ${p.profile}：摄像机可能已断开或被移除。`,
+  stream_unavailable: (p) => `无法观看该摄像机的视频流（通道 ${p.profile}）：${p.detail}。`,
+  probes_skipped: () => "本次检查未查看画面（--no-probes）。",
+  picture_unavailable: (p) => `没有可判断的画面：${p.detail}。`,
+  picture_not_black: (p) => `画面有亮度（平均亮度 ${p.meanLuma.toFixed(0)}/255）。`,
+  picture_black: (p) =>
+    `抽样画面中 ${Math.round(p.blackFrameRatio * 100)}% 为黑屏（平均亮度 ${p.meanLuma.toFixed(0)}/255）：镜头被遮挡或摄像机看不到画面。`,
+  picture_moving: (p) => `画面正常刷新（帧间平均变化 ${p.medianFrameDiff.toFixed(2)}）。`,
+  picture_frozen: (p) =>
+    `连续 ${p.windows} 次抽样（共 ${p.seconds} 秒）画面完全没有变化，而视频流时间仍在走：画面已冻结。`,
+  frozen_needs_two_windows: (p) => `只取到 ${p.windows} 次抽样；判断画面冻结需要连续两次。`,
+  picture_is_black: () => "画面为黑屏，见黑屏检查项。",
+  view_matches: (p) => `画面与批准的参考画面一致（相似度 ${p.similarity.toFixed(2)}，阈值 ${p.threshold}）。`,
+  view_turned: (p) =>
+    `画面与批准的参考画面 ${p.reference} 不再一致（相似度 ${p.similarity.toFixed(2)}，低于 ${p.threshold}）：摄像机被转向或遮挡。`,
+  no_reference: () => "该摄像机未配置批准的参考画面（nurserywatch reference）。",
+  reference_unavailable: (p) => `无法与参考画面比对：${p.detail}。`,
   camera_signal_loss: (p) => `录像机报告视频源 ${p.videoSource}（通道 ${p.profile}）视频信号丢失。`,
   profiles_unavailable: (p) => `无法读取设备的媒体配置（${p.detail}）。`,
 

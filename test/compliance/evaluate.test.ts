@@ -43,9 +43,12 @@ describe("evaluateSite", () => {
   it("finds a healthy site compliant, every finding ok", () => {
     const ev = evaluate(site, healthy);
     expect(ev.verdict).toBe("compliant");
-    expect(ev.findings.filter((f) => f.status !== "ok")).toEqual([]);
-    // 2 device findings, 7 per camera, 1 per zone, 1 for the site.
-    expect(ev.findings).toHaveLength(2 + 3 * 7 + 3 + 1);
+    expect(ev.findings.filter((f) => f.required && f.status !== "ok")).toEqual([]);
+    // Without picture probes the three picture findings are there, unknown and not counted.
+    const skipped = ev.findings.filter((f) => !f.required && f.status !== "ok");
+    expect(skipped.map((f) => f.reason)).toEqual(Array(9).fill("probes_skipped"));
+    // 2 device findings, 7 ONVIF + 3 picture findings per camera, 1 per zone, 1 for the site.
+    expect(ev.findings).toHaveLength(2 + 3 * 10 + 3 + 1);
     expect(ev.cameras.map((c) => [c.id, c.health, c.retentionDepthDays])).toEqual([
       ["cam1", "healthy", 120],
       ["cam2", "healthy", 120],

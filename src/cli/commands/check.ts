@@ -1,4 +1,5 @@
 import { loadConfig, processEnv } from "../../config/load.ts";
+import { createPictureProber } from "../../check/pictureProbes.ts";
 import { runCheck } from "../../check/runCheck.ts";
 import { buildCheckReport } from "../../report/checkReport.ts";
 import { renderCheckText } from "../../report/renderText.ts";
@@ -10,6 +11,8 @@ export interface CheckCommandOptions {
   readonly configFile: string;
   readonly json: boolean;
   readonly logLevel: string;
+  /** Look at pictures (ffmpeg); false for `--no-probes`. */
+  readonly probes?: boolean;
 }
 
 /** `nurserywatch check`: wires config, the device client and the rules for one pass. */
@@ -20,7 +23,25 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
   for (const warning of config.warnings) process.stderr.write(`nurserywatch: warning: ${warning}\n`);
   const http = createDeviceHttp();
   try {
-    const run = await runCheck(config.site, { http, now: Date.now, logger });
+    const pictures =
+      opts.probes === false ? undefined : await createPictureProber({ http, now: Date.now, logger });
+    if (pictures) {
+      const t = pictures.tools;
+      logger.info(
+        {
+          ffmpeg: `${t.ffmpeg.path} ${t.ffmpeg.version} (${t.ffmpeg.source})`,
+          ffprobe: `${t.ffprobe.path} (${t.ffprobe.source})`,
+          filters: t.filters,
+        },
+        "media tools",
+      );
+    }
+    const run = await runCheck(config.site, {
+      http,
+      now: Date.now,
+      logger,
+      ...(pictures ? { pictures } : {}),
+    });
     const report = buildCheckReport(config.site, run);
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderCheckText(report));
     return exitCodeFor(report.verdict);

@@ -1,0 +1,84 @@
+import pLimit from "p-limit";
+import type { PictureInput } from "../compliance/rules/pictures.ts";
+import type { DeviceObservation } from "../domain/observation.ts";
+import type { PictureObservation } from "../domain/picture.ts";
+import type { Camera, Site } from "../domain/site.ts";
+import type { Logger } from "../logging/logger.ts";
+import {
+  createMediaRunner,
+  detectMediaTools,
+  probeCamera,
+  type MediaRunner,
+  type MediaTools,
+} from "../media/index.ts";
+import type { DeviceHttp } from "../net/types.ts";
+
+/** ffmpeg processes at once across a check: 2 cores, each probe ~0.15-0.26 CPU-s (bench:probe). */
+const MAX_FFMPEG = 8;
+/** Seconds per sample window; a probe takes two in a row (frozen needs two). */
+const WINDOW_SECONDS = 2;
+
+export interface PictureProber {
+  readonly tools: MediaTools;
+  probe(site: Site, observations: ReadonlyMap<string, DeviceObservation>): Promise<PictureInput>;
+}
+
+/**
+ * Looks at every camera whose device answered: its stream (the configured override, else the
+ * address the device gave for its profile), two sample windows, and the approved reference
+ * when one is configured. One runner and one process limit for the whole check.
+ */
+export async function createPictureProber(deps: {
+  readonly http: DeviceHttp;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly searchPath?: string;
+}): Promise<PictureProber> {
+  const tools = await detectMediaTools(deps.searchPath !== undefined ? { searchPath: deps.searchPath } : {});
+  const runner: MediaRunner = createMediaRunner({
+    ffmpegPath: tools.ffmpeg.path,
+    ffprobePath: tools.ffprobe.path,
+    limit: pLimit(MAX_FFMPEG),
+    logger: deps.logger,
+  });
+  return {
+    tools,
+    async probe(site, observations) {
+      const byCamera = new Map<string, PictureObservation>();
+      await Promise.all(
+        site.cameras.map(async (camera) => {
+          const device = site.devices.find((d) => d.id === camera.device);
+          const obs = observations.get(camera.device);
+          if (!device || obs?.reach.status !== "reachable") return;
+          const streamUri = camera.streamUri ?? profileUri(obs, camera, "streamUri");
+          if (streamUri === null) return;
+          const pic = await probeCamera(
+            {
+              cameraId: camera.id,
+              streamUri,
+              snapshotUri: camera.snapshotUri ?? profileUri(obs, camera, "snapshotUri"),
+              snapshotTls: device.tls,
+              username: device.username,
+              password: device.password,
+              reference: camera.referenceImage ? { path: camera.referenceImage } : null,
+              deadlineMs: Math.max(15_000, device.timeoutSeconds * 1000 + WINDOW_SECONDS * 2 * 1000 + 5000),
+              windowSeconds: WINDOW_SECONDS,
+            },
+            { runner, tools, now: deps.now, http: deps.http },
+          );
+          byCamera.set(camera.id, pic);
+        }),
+      );
+      return { probed: true, byCamera };
+    },
+  };
+}
+
+function profileUri(
+  obs: DeviceObservation,
+  camera: Camera,
+  which: "streamUri" | "snapshotUri",
+): string | null {
+  if (obs.profiles.status !== "ok") return null;
+  return obs.profiles.value.find((p) => p.token === camera.profile)?.[which] ?? null;
+}

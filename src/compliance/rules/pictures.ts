@@ -1,0 +1,180 @@
+import type { Finding, FindingRef } from "../../domain/finding.ts";
+import type { PictureObservation, PictureWindow } from "../../domain/picture.ts";
+import type { Camera } from "../../domain/site.ts";
+import { cameraSubject, outcome, toFinding, type Outcome } from "../findings.ts";
+
+/**
+ * What the rules call black, frozen and turned away, from the measurements media/ makes
+ * (src/domain/picture.ts). Calibrated on the clips in test/media/measurements.test.ts: a frozen
+ * encode keeps a median frame difference under 0.07 and a dark, noisy room at night stays above
+ * 0.39; the same view under other lighting or IR scores 0.80-0.99, a turned or covered camera 0.21
+ * or less.
+ */
+export const PICTURE_LIMITS = {
+  /** Share of sampled frames that are black for the picture to count as black. */
+  blackFrameRatio: 0.9,
+  /** Median consecutive-frame difference (0..255) under which a window shows no change. */
+  frozenMedianDiff: 0.15,
+  /** The stream's clock must have advanced this much in a window for "no change" to mean frozen. */
+  minPtsAdvanceMs: 1000,
+  /** Similarity to the approved view under which the view has changed. */
+  viewSimilarity: 0.5,
+} as const;
+
+/** Whether this check looked at pictures, and what each camera's probe showed. */
+export type PictureInput =
+  | { readonly probed: false }
+  | { readonly probed: true; readonly byCamera: ReadonlyMap<string, PictureObservation> };
+
+export interface PictureFindings {
+  readonly black: Finding;
+  readonly frozen: Finding;
+  readonly view: Finding;
+  /** camera_offline, stream side: a violation when the stream could not be watched; null when the probe opened it (or did not run). */
+  readonly streamOffline: Outcome | null;
+  /** Whether the picture is good enough for the camera to count towards its zones; null when not probed. */
+  readonly healthy: boolean | null;
+}
+
+const round = (n: number, digits = 3): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** The three picture findings of one camera (and the stream side of camera_offline). */
+export function pictureFindings(
+  camera: Camera,
+  input: PictureInput,
+  offlineRef: FindingRef | null,
+): PictureFindings {
+  const subject = cameraSubject(camera.id);
+  const make = (
+    kind: "image_black" | "image_frozen" | "view_changed",
+    o: Outcome,
+    required = true,
+  ): Finding => toFinding(kind, subject, o, {}, required);
+
+  if (!input.probed) {
+    const skipped = outcome("unknown", "probes_skipped", {});
+    return {
+      black: make("image_black", skipped, false),
+      frozen: make("image_frozen", skipped, false),
+      view: make("view_changed", skipped, false),
+      streamOffline: null,
+      healthy: null,
+    };
+  }
+
+  const pic = input.byCamera.get(camera.id);
+  if (!pic || pic.stream.status !== "ok") {
+    const detail =
+      pic === undefined
+        ? "the camera was not probed"
+        : pic.stream.status === "failed"
+          ? pic.stream.error.message
+          : pic.stream.status === "unsupported"
+            ? pic.stream.reason
+            : "";
+    const cause: FindingRef | null = offlineRef;
+    const unknown = outcome("unknown", "picture_unavailable", { detail }, { via: pic?.via ?? null }, cause);
+    return {
+      black: make("image_black", unknown),
+      frozen: make("image_frozen", unknown),
+      view: make("view_changed", unknown, camera.referenceImage !== null),
+      streamOffline: outcome(
+        "violation",
+        "stream_unavailable",
+        { profile: camera.profile, detail },
+        { via: pic?.via ?? null },
+      ),
+      healthy: false,
+    };
+  }
+
+  const windows = pic.windows.flatMap((w) => (w.status === "ok" ? [w.value] : []));
+  const evidence = { via: pic.via, stream: pic.stream.value, windows: windows.map(windowEvidence) };
+  const blackRef: FindingRef = { kind: "image_black", subject };
+
+  const black = judgeBlack(windows, evidence, offlineRef);
+  const isBlack = black.status === "violation";
+  const frozen = isBlack
+    ? outcome("ok", "picture_is_black", {}, evidence, blackRef)
+    : judgeFrozen(windows, evidence);
+  const view = judgeView(camera, pic, isBlack ? blackRef : null);
+  return {
+    black: make("image_black", black),
+    frozen: make("image_frozen", frozen),
+    view: make("view_changed", view, camera.referenceImage !== null),
+    streamOffline: null,
+    healthy: black.status === "ok" && frozen.status === "ok" && view.status !== "violation",
+  };
+}
+
+function windowEvidence(w: PictureWindow): Record<string, number> {
+  return {
+    frames: w.frames,
+    ptsAdvanceMs: w.ptsAdvanceMs,
+    meanLuma: round(w.meanLuma, 1),
+    blackFrameRatio: round(w.blackFrameRatio),
+    medianFrameDiff: round(w.medianFrameDiff),
+    maxFrameDiff: round(w.maxFrameDiff),
+  };
+}
+
+function judgeBlack(
+  windows: readonly PictureWindow[],
+  evidence: Record<string, unknown>,
+  cause: FindingRef | null,
+): Outcome {
+  if (windows.length === 0)
+    return outcome("unknown", "picture_unavailable", { detail: "no sample window decoded" }, evidence, cause);
+  const frames = windows.reduce((n, w) => n + w.frames, 0);
+  const ratio = frames === 0 ? 0 : windows.reduce((n, w) => n + w.blackFrameRatio * w.frames, 0) / frames;
+  const meanLuma = frames === 0 ? 0 : windows.reduce((n, w) => n + w.meanLuma * w.frames, 0) / frames;
+  return ratio >= PICTURE_LIMITS.blackFrameRatio
+    ? outcome(
+        "violation",
+        "picture_black",
+        { blackFrameRatio: round(ratio), meanLuma: round(meanLuma, 1) },
+        evidence,
+      )
+    : outcome("ok", "picture_not_black", { meanLuma: round(meanLuma, 1) }, evidence);
+}
+
+/** Frozen: no change within the noise floor while the stream's clock ran on, in two windows in a row (DESIGN.md §4). */
+function judgeFrozen(windows: readonly PictureWindow[], evidence: Record<string, unknown>): Outcome {
+  if (windows.length < 2)
+    return outcome("unknown", "frozen_needs_two_windows", { windows: windows.length }, evidence);
+  const still = (w: PictureWindow): boolean =>
+    w.frames >= 2 &&
+    w.ptsAdvanceMs >= PICTURE_LIMITS.minPtsAdvanceMs &&
+    w.medianFrameDiff < PICTURE_LIMITS.frozenMedianDiff;
+  const median = Math.max(...windows.map((w) => w.medianFrameDiff));
+  if (windows.every(still)) {
+    const seconds = Math.round(windows.reduce((n, w) => n + w.ptsAdvanceMs, 0) / 1000);
+    return outcome(
+      "violation",
+      "picture_frozen",
+      { medianFrameDiff: round(median), windows: windows.length, seconds },
+      evidence,
+    );
+  }
+  return outcome("ok", "picture_moving", { medianFrameDiff: round(median) }, evidence);
+}
+
+function judgeView(camera: Camera, pic: PictureObservation, cause: FindingRef | null): Outcome {
+  if (camera.referenceImage === null || pic.reference === null) return outcome("ok", "no_reference", {});
+  const ref = pic.reference;
+  if (ref.status !== "ok") {
+    const detail = ref.status === "failed" ? ref.error.message : ref.reason;
+    return outcome("unknown", "reference_unavailable", { detail }, {}, cause);
+  }
+  const similarity = round(ref.value.similarity);
+  const evidence = { similarity, reference: ref.value.reference };
+  if (cause !== null) return outcome("ok", "picture_is_black", {}, evidence, cause);
+  return similarity < PICTURE_LIMITS.viewSimilarity
+    ? outcome(
+        "violation",
+        "view_turned",
+        { similarity, threshold: PICTURE_LIMITS.viewSimilarity, reference: ref.value.reference },
+        evidence,
+      )
+    : outcome("ok", "view_matches", { similarity, threshold: PICTURE_LIMITS.viewSimilarity }, evidence);
+}
