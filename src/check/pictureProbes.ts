@@ -50,13 +50,15 @@ export async function createPictureProber(deps: {
           const device = site.devices.find((d) => d.id === camera.device);
           const obs = observations.get(camera.device);
           if (!device || obs?.reach.status !== "reachable") return;
-          const streamUri = camera.streamUri ?? profileUri(obs, camera, "streamUri");
+          const streamUri =
+            camera.streamUri ?? onDeviceHost(profileUri(obs, camera, "streamUri"), device.onvif);
           if (streamUri === null) return;
           const pic = await probeCamera(
             {
               cameraId: camera.id,
               streamUri,
-              snapshotUri: camera.snapshotUri ?? profileUri(obs, camera, "snapshotUri"),
+              snapshotUri:
+                camera.snapshotUri ?? onDeviceHost(profileUri(obs, camera, "snapshotUri"), device.onvif),
               snapshotTls: device.tls,
               username: device.username,
               password: device.password,
@@ -81,4 +83,24 @@ function profileUri(
 ): string | null {
   if (obs.profiles.status !== "ok") return null;
   return obs.profiles.value.find((p) => p.token === camera.profile)?.[which] ?? null;
+}
+
+/**
+ * The NAT quirk again (as for service addresses in onvif/): an NVR behind NAT or with a second
+ * network card hands out stream addresses on a host the monitor cannot reach. The device's
+ * address as configured is the one known to work, so the host is replaced by it, keeping the
+ * scheme, port, path and query. Streams that really live elsewhere are configured with
+ * cameras[].streamUri / snapshotUri, which are used as given.
+ */
+export function onDeviceHost(uri: string | null, deviceUrl: string): string | null {
+  if (uri === null) return null;
+  try {
+    const u = new URL(uri);
+    const device = new URL(deviceUrl);
+    if (u.hostname === device.hostname) return uri;
+    u.hostname = device.hostname;
+    return u.toString();
+  } catch {
+    return uri;
+  }
 }

@@ -73,10 +73,21 @@ export async function detectMediaTools(opts: DetectMediaToolsOptions = {}): Prom
   const dirs = (opts.searchPath ?? DEFAULT_SEARCH_PATH).split(delimiter).filter((d) => d.length > 0);
   const npm = opts.npmFallback ?? true;
 
-  const [ffmpegBin, ffprobeBin] = await Promise.all([
+  // Both looked for before failing, so the message names everything missing, in a fixed order.
+  const [ffmpegFound, ffprobeFound] = await Promise.allSettled([
     findBinary("ffmpeg", dirs, npm, deadlineMs),
     findBinary("ffprobe", dirs, npm, deadlineMs),
   ]);
+  if (ffmpegFound.status === "rejected" || ffprobeFound.status === "rejected") {
+    const failures = [ffmpegFound, ffprobeFound].flatMap((r) =>
+      r.status === "rejected" ? [r.reason as Error] : [],
+    );
+    const unexpected = failures.find((e) => !(e instanceof MediaToolsError));
+    if (unexpected) throw unexpected;
+    throw new MediaToolsError(failures.map((e) => e.message).join("\n"));
+  }
+  const ffmpegBin = ffmpegFound.value;
+  const ffprobeBin = ffprobeFound.value;
 
   const [filtersOut, rtspHelp, longHelp] = await Promise.all([
     query(ffmpegBin.path, ["-hide_banner", "-filters"], deadlineMs),
