@@ -30,6 +30,8 @@ async function check(
     timeoutSeconds?: number;
     site?: Record<string, unknown>;
     text?: boolean;
+    /** Picture probes too (slower); these tests are about the ONVIF side unless they say so. */
+    probes?: boolean;
   } = {},
 ) {
   sim = await startSimulator(
