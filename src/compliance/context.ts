@@ -2,6 +2,7 @@ import type { FindingRef } from "../domain/finding.ts";
 import type { DeviceObservation } from "../domain/observation.ts";
 import type { Camera, Site } from "../domain/site.ts";
 import type { DeviceTime } from "./deviceTime.ts";
+import type { EvaluationMemo } from "./memo.ts";
 import { timeEvidence } from "./deviceTime.ts";
 import { deviceSubject, outcome } from "./findings.ts";
 import type { Outcome } from "./findings.ts";
@@ -19,6 +20,8 @@ export interface CameraContext {
   readonly time: DeviceTime;
   /** Our clock, ms. */
   readonly now: number;
+  /** Lookups shared by the rules of one evaluation (absent: each rule works them out itself). */
+  readonly memo?: EvaluationMemo;
 }
 
 /** The device's clock_drift finding: the root of every finding the device clock left unknown. */

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import { urlToHttpOptions } from "node:url";
 import { digestAuthorization, type DigestChallenge } from "./digest.ts";
 import { parseAuthChallenges, parseNextNonce, pickDigestChallenge } from "./digestChallenge.ts";
 import { DeviceHttpError } from "./errors.ts";
-import { ExchangeError, exchange, type ExchangeResult } from "./exchange.ts";
+import { Cancellation, ExchangeError, exchange, type ExchangeResult } from "./exchange.ts";
 import { redactText, redactUrl } from "./redact.ts";
 import { tlsPlan } from "./tlsOptions.ts";
 import type { DeviceHttp, DeviceRequest, DeviceResponse, NetErrorKind } from "./types.ts";
@@ -20,7 +21,7 @@ export interface DeviceHttpOptions {
   readonly idleSocketMs?: number;
 }
 
-/** Sentinels telling why the internal controller aborted. */
+/** Sentinels telling why the request was cancelled. */
 const DEADLINE = Symbol("deadline");
 const CALLER = Symbol("caller");
 
@@ -34,6 +35,22 @@ interface Credentials {
   readonly username: string;
   readonly password: string;
 }
+
+/** A device URL parsed once: what every request to it needs. */
+interface Target {
+  /** Without userinfo: Node would turn it into a Basic Authorization header. */
+  readonly url: URL;
+  /** What http.request makes of `url` (urlToHttpOptions), worked out once. */
+  readonly options: http.RequestOptions;
+  readonly origin: string;
+  /** The request-target: path plus query. */
+  readonly uri: string;
+  /** Credentials from the URL's userinfo, if any. */
+  readonly userinfo: Credentials | null;
+}
+
+/** Parsed URLs kept per client: a fleet has a handful per device; a hostile caller cannot grow it past this. */
+const MAX_TARGETS = 4096;
 
 /**
  * The one HTTP client for devices. Behaviour callers rely on:
@@ -53,10 +70,11 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
   const idleSocketMs = opts.idleSocketMs ?? 4000;
   const agents = new Map<string, http.Agent>();
   const challenges = new Map<string, CachedChallenge>();
+  const targets = new Map<string, Target>();
   let closed = false;
 
-  const agentFor = (url: URL, tlsKey: string, tlsOptions: https.AgentOptions): http.Agent => {
-    const key = `${url.origin}|${tlsKey}`;
+  const agentFor = (target: Target, tlsKey: string, tlsOptions: https.AgentOptions): http.Agent => {
+    const key = `${target.origin}|${tlsKey}`;
     let agent = agents.get(key);
     if (!agent) {
       // lifo: reuse the most recently used socket, the one least likely to have been dropped.
@@ -68,7 +86,9 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
         scheduling: "lifo" as const,
       };
       agent =
-        url.protocol === "https:" ? new https.Agent({ ...common, ...tlsOptions }) : new http.Agent(common);
+        target.url.protocol === "https:"
+          ? new https.Agent({ ...common, ...tlsOptions })
+          : new http.Agent(common);
       agents.set(key, agent);
     }
     return agent;
@@ -83,79 +103,65 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
         throw new TypeError("pass credentials as `auth`, not as a header");
     }
 
-    const secrets: string[] = [];
-    if (req.auth) secrets.push(req.auth.password.reveal());
-    const userinfoPassword = rawUserinfoPassword(req.url);
-    if (userinfoPassword) secrets.push(userinfoPassword, safeDecode(userinfoPassword));
-    const safeUrl = redactText(redactUrl(req.url), secrets);
-    const error = (
-      kind: NetErrorKind,
-      message: string,
-      extra: Partial<ConstructorParameters<typeof DeviceHttpError>[0]> = {},
-    ) => new DeviceHttpError({ kind, message: redactText(message, secrets), url: safeUrl, ...extra });
+    const errors = new RequestErrors(req);
 
-    if (closed) throw error("network", "the device HTTP client is closed", { retryable: false });
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch {
-      // Node's own error keeps the raw URL in `input`: never let it out.
-      throw error("network", `invalid URL ${safeUrl}`, { retryable: false });
+    if (closed) throw errors.make("network", "the device HTTP client is closed", { retryable: false });
+    let target = targets.get(req.url);
+    if (target === undefined) {
+      let url: URL;
+      try {
+        url = new URL(req.url);
+      } catch {
+        // Node's own error keeps the raw URL in `input`: never let it out.
+        throw errors.make("network", `invalid URL ${errors.safeUrl}`, {
+          retryable: false,
+        });
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") {
+        throw errors.make("network", `unsupported protocol ${url.protocol}`, { retryable: false });
+      }
+      const userinfo = url.username
+        ? { username: safeDecode(url.username), password: safeDecode(url.password) }
+        : null;
+      url.username = "";
+      url.password = "";
+      target = {
+        url,
+        options: urlToHttpOptions(url),
+        origin: url.origin,
+        uri: `${url.pathname}${url.search}`,
+        userinfo,
+      };
+      // Only URLs without credentials are kept: no password outlives the request that carried it.
+      if (userinfo === null) {
+        if (targets.size >= MAX_TARGETS) targets.clear();
+        targets.set(req.url, target);
+      }
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw error("network", `unsupported protocol ${url.protocol}`, { retryable: false });
-    }
-    let creds: Credentials | null = req.auth
+    const { url } = target;
+    const creds: Credentials | null = req.auth
       ? { username: req.auth.username, password: req.auth.password.reveal() }
-      : null;
-    if (!creds && url.username)
-      creds = { username: safeDecode(url.username), password: safeDecode(url.password) };
-    url.username = "";
-    url.password = "";
+      : target.userinfo;
 
-    const plan = url.protocol === "https:" ? tlsPlan(req.tls) : tlsPlan(null);
-    if (!plan.ok) throw error("tls", plan.reason);
-    const agent = agentFor(url, plan.key, plan.agentOptions);
+    const plan = url.protocol === "https:" ? tlsPlan(req.tls) : PLAIN;
+    if (!plan.ok) throw errors.make("tls", plan.reason);
+    const agent = agentFor(target, plan.key, plan.agentOptions);
 
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(DEADLINE), req.deadlineMs);
-    const onCallerAbort = (): void => controller.abort(CALLER);
-    if (req.signal?.aborted) onCallerAbort();
-    req.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const cancel = new Cancellation();
+    const timer = setTimeout(() => cancel.cancel(DEADLINE), req.deadlineMs);
+    const onCallerAbort = req.signal ? (): void => cancel.cancel(CALLER) : null;
+    if (onCallerAbort && req.signal?.aborted) onCallerAbort();
+    if (onCallerAbort) req.signal?.addEventListener("abort", onCallerAbort, { once: true });
 
     const body =
       req.body === undefined ? null : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, "utf8");
     const baseHeaders: Record<string, string> = { "user-agent": userAgent, accept: "*/*" };
     for (const [k, v] of Object.entries(req.headers ?? {})) baseHeaders[k.toLowerCase()] = v;
     if (body !== null) baseHeaders["content-length"] = String(body.length);
-    const cacheKey = creds ? `${url.origin}\n${creds.username}` : "";
-    const uri = `${url.pathname}${url.search}`;
+    const cacheKey = creds ? `${target.origin}\n${creds.username}` : "";
+    const { uri } = target;
 
-    const send = (authorization: string | null): Promise<ExchangeResult> =>
-      exchange({
-        url,
-        method: req.method,
-        headers: authorization ? { ...baseHeaders, authorization } : baseHeaders,
-        body,
-        agent,
-        maxBytes: req.maxBytes,
-        signal: controller.signal,
-        pin: url.protocol === "https:" ? plan.pin : null,
-      });
-
-    const answer = (entry: CachedChallenge, c: Credentials): string => {
-      entry.nc += 1;
-      return digestAuthorization({
-        challenge: entry.challenge,
-        username: c.username,
-        password: c.password,
-        method: req.method,
-        uri,
-        nc: entry.nc,
-        cnonce: randomBytes(16).toString("hex"),
-        ...(body !== null ? { body } : {}),
-      });
-    };
+    const pin = url.protocol === "https:" ? plan.pin : null;
 
     try {
       // fresh: the Authorization we send answers a challenge received during THIS call, so a
@@ -164,10 +170,20 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
       let resetRetried = false;
       for (;;) {
         const cached = creds ? challenges.get(cacheKey) : undefined;
-        const authorization = creds && cached ? answer(cached, creds) : null;
+        const authorization = creds && cached ? digestAnswer(cached, creds, req.method, uri, body) : null;
         let res: ExchangeResult;
         try {
-          res = await send(authorization);
+          res = await exchange({
+            url,
+            options: target.options,
+            method: req.method,
+            headers: authorization ? { ...baseHeaders, authorization } : baseHeaders,
+            body,
+            agent,
+            maxBytes: req.maxBytes,
+            cancel,
+            pin,
+          });
         } catch (e) {
           if (e instanceof ExchangeError && e.reusedSocketReset && !resetRetried) {
             resetRetried = true;
@@ -177,7 +193,7 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
         }
         if (res.status !== 401 || !creds) {
           if (cached) {
-            const next = parseNextNonce(res.headersDistinct["authentication-info"]);
+            const next = parseNextNonce(res.message.headersDistinct["authentication-info"]);
             if (next) {
               cached.challenge = { ...cached.challenge, nonce: next };
               cached.nc = 0;
@@ -185,11 +201,11 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
           }
           return { status: res.status, headers: res.headers, body: res.body };
         }
-        const offered = res.headersDistinct["www-authenticate"];
+        const offered = res.message.headersDistinct["www-authenticate"];
         const challenge = pickDigestChallenge(offered);
         if (fresh || !challenge) {
           challenges.delete(cacheKey);
-          throw error("auth", authFailureMessage(fresh, offered, creds.username), { status: 401 });
+          throw errors.make("auth", authFailureMessage(fresh, offered, creds.username), { status: 401 });
         }
         // First contact, or a cached nonce the device no longer accepts (stale=true or not): answer anew once.
         challenges.set(cacheKey, { challenge, nc: 0 });
@@ -197,11 +213,12 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
       }
     } catch (e) {
       if (e instanceof DeviceHttpError) throw e;
-      if (e instanceof ExchangeError) throw fromExchangeError(e, req.deadlineMs, error);
-      throw error("network", e instanceof Error ? e.message : String(e));
+      if (e instanceof ExchangeError)
+        throw fromExchangeError(e, req.deadlineMs, (k, m, x) => errors.make(k, m, x));
+      throw errors.make("network", e instanceof Error ? e.message : String(e));
     } finally {
       clearTimeout(timer);
-      req.signal?.removeEventListener("abort", onCallerAbort);
+      if (onCallerAbort) req.signal?.removeEventListener("abort", onCallerAbort);
     }
   }
 
@@ -210,10 +227,77 @@ export function createDeviceHttp(opts: DeviceHttpOptions = {}): DeviceHttp {
     for (const agent of agents.values()) agent.destroy();
     agents.clear();
     challenges.clear();
+    targets.clear();
     return Promise.resolve();
   }
 
   return { request, close };
+}
+
+/** The Authorization answering a cached challenge, with the nonce count advanced. */
+function digestAnswer(
+  entry: CachedChallenge,
+  c: Credentials,
+  method: string,
+  uri: string,
+  body: Buffer | null,
+): string {
+  entry.nc += 1;
+  return digestAuthorization({
+    challenge: entry.challenge,
+    username: c.username,
+    password: c.password,
+    method,
+    uri,
+    nc: entry.nc,
+    cnonce: randomBytes(16).toString("hex"),
+    ...(body !== null ? { body } : {}),
+  });
+}
+
+/** No TLS settings: what every plain-HTTP request uses (tlsPlan is pure). */
+const PLAIN = tlsPlan(null);
+
+/**
+ * Errors of one request, redacted: the secrets it must not show (its password, also as written in
+ * the URL) and its URL with them hidden are worked out only when an error is reported, since
+ * redaction is regex work every request would otherwise pay. (A class: tsx names each closure it
+ * creates, and this one would be created on every request.)
+ */
+class RequestErrors {
+  #secrets: string[] | null = null;
+  #safeUrl: string | null = null;
+
+  constructor(private readonly req: DeviceRequest) {}
+
+  get secrets(): string[] {
+    if (this.#secrets === null) {
+      const secrets: string[] = [];
+      if (this.req.auth) secrets.push(this.req.auth.password.reveal());
+      const userinfoPassword = rawUserinfoPassword(this.req.url);
+      if (userinfoPassword) secrets.push(userinfoPassword, safeDecode(userinfoPassword));
+      this.#secrets = secrets;
+    }
+    return this.#secrets;
+  }
+
+  get safeUrl(): string {
+    this.#safeUrl ??= redactText(redactUrl(this.req.url), this.secrets);
+    return this.#safeUrl;
+  }
+
+  make(
+    kind: NetErrorKind,
+    message: string,
+    extra: Partial<ConstructorParameters<typeof DeviceHttpError>[0]> = {},
+  ): DeviceHttpError {
+    return new DeviceHttpError({
+      kind,
+      message: redactText(message, this.secrets),
+      url: this.safeUrl,
+      ...extra,
+    });
+  }
 }
 
 type ErrorFactory = (

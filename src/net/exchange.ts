@@ -6,19 +6,21 @@ import type { NetErrorKind } from "./types.ts";
 
 /**
  * One HTTP round trip, no auth logic: send, read the whole body under a byte cap, stop the
- * moment `signal` aborts. Failures carry raw (unredacted) text; deviceHttp.ts redacts them.
+ * moment `cancel` fires. Failures carry raw (unredacted) text; deviceHttp.ts redacts them.
  */
 
 export interface ExchangeInput {
   /** Without userinfo: Node would turn it into a Basic Authorization header. */
   readonly url: URL;
+  /** urlToHttpOptions(url), worked out once per URL by the caller. */
+  readonly options: http.RequestOptions;
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer | null;
   readonly agent: http.Agent;
   readonly maxBytes: number;
-  /** Aborted by the deadline or by the caller; its reason is handed back in ExchangeError.abortReason. */
-  readonly signal: AbortSignal;
+  /** Cancelled by the deadline or by the caller; its reason is handed back in the failure. */
+  readonly cancel: Cancellation;
   /** Normalised leaf pin; the request is written only after the socket's certificate matched it. */
   readonly pin: string | null;
 }
@@ -26,9 +28,45 @@ export interface ExchangeInput {
 export interface ExchangeResult {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Repeated header lines kept apart (WWW-Authenticate may come twice). */
-  readonly headersDistinct: Readonly<Record<string, string[] | undefined>>;
+  /**
+   * The answer as Node read it, for repeated header lines kept apart (`headersDistinct`:
+   * WWW-Authenticate may come twice). Node builds that map only when it is asked for.
+   */
+  readonly message: http.IncomingMessage;
   readonly body: Buffer;
+}
+
+/**
+ * Cancels the exchange under way, for the deadline timer or the caller's AbortSignal. An
+ * AbortController per request, with its EventTarget listeners, cost more than the rest of our
+ * own per-request work; one request needs only one listener at a time.
+ */
+export class Cancellation {
+  #cancelled = false;
+  #reason: unknown = undefined;
+  #listener: (() => void) | null = null;
+
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  get reason(): unknown {
+    return this.#reason;
+  }
+
+  cancel(reason: unknown): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    this.#reason = reason;
+    const listener = this.#listener;
+    this.#listener = null;
+    listener?.();
+  }
+
+  /** Replaces the listener (null: none); it runs at most once. */
+  listen(listener: (() => void) | null): void {
+    this.#listener = listener;
+  }
 }
 
 export type Phase = "connecting" | "sending" | "waiting for headers" | "reading body";
@@ -54,8 +92,8 @@ export class ExchangeError extends Error {
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
 
 export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
-  if (input.signal.aborted) {
-    const reason: unknown = input.signal.reason;
+  if (input.cancel.cancelled) {
+    const reason: unknown = input.cancel.reason;
     return Promise.reject(new ExchangeError("aborted", { kind: "aborted", reason }, "connecting", 0, false));
   }
   return new Promise((resolve, reject) => {
@@ -64,26 +102,24 @@ export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
     let settled = false;
     let incoming: http.IncomingMessage | undefined;
     const chunks: Buffer[] = [];
-
-    const fail = (message: string, failure: ExchangeFailure, reusedReset = false): void => {
-      if (settled) return;
-      settled = true;
-      input.signal.removeEventListener("abort", onAbort);
-      // Destroying the request destroys its socket: a half-read answer never goes back to the pool.
-      req.destroy();
-      incoming?.destroy();
-      reject(new ExchangeError(message, failure, phase, received, reusedReset));
+    // No named closures below: tsx (esbuild keepNames) renames each one it creates with
+    // Object.defineProperty, a cost paid on every request. Methods and anonymous callbacks escape it.
+    const run = {
+      fail(message: string, failure: ExchangeFailure, reusedReset = false): void {
+        if (settled) return;
+        settled = true;
+        input.cancel.listen(null);
+        // Destroying the request destroys its socket: a half-read answer never goes back to the pool.
+        req.destroy();
+        incoming?.destroy();
+        reject(new ExchangeError(message, failure, phase, received, reusedReset));
+      },
     };
-    const succeed = (result: ExchangeResult): void => {
-      if (settled) return;
-      settled = true;
-      input.signal.removeEventListener("abort", onAbort);
-      resolve(result);
-    };
-    const onAbort = (): void => fail("aborted", { kind: "aborted", reason: input.signal.reason });
 
     const transport = input.url.protocol === "https:" ? https : http;
-    const req = transport.request(input.url, {
+    // The same options Node derives from a URL argument, with ours on top, as it merges them.
+    const req = transport.request({
+      ...input.options,
       method: input.method,
       headers: input.headers,
       agent: input.agent,
@@ -91,14 +127,14 @@ export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
     req.on("error", (err: NodeJS.ErrnoException) => {
       const code = typeof err.code === "string" ? err.code : undefined;
       const reusedReset = req.reusedSocket && incoming === undefined && RESET_CODES.has(code ?? "");
-      fail(
+      run.fail(
         err.message,
         { kind: isTlsErrorCode(code) ? "tls" : "network", ...(code ? { code } : {}) },
         reusedReset,
       );
     });
     // Only after the error listener: destroying the request emits "error", which must not go unheard.
-    input.signal.addEventListener("abort", onAbort, { once: true });
+    input.cancel.listen(() => run.fail("aborted", { kind: "aborted", reason: input.cancel.reason }));
 
     req.once("socket", (socket) => {
       const isTls = input.url.protocol === "https:";
@@ -106,26 +142,24 @@ export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
       const ready =
         req.reusedSocket ||
         (isTls ? Object.keys((socket as TLSSocket).getPeerCertificate()).length > 0 : !socket.connecting);
-      const onReady = (): void => {
+      if (ready) {
         if (phase === "connecting") phase = "sending";
-      };
-      if (ready) onReady();
-      else socket.once(isTls ? "secureConnect" : "connect", onReady);
+      } else
+        socket.once(isTls ? "secureConnect" : "connect", () => {
+          if (phase === "connecting") phase = "sending";
+        });
 
-      const send = (): void => {
-        if (!settled) req.end(input.body ?? undefined);
-      };
       const pin = input.pin;
       if (pin === null || !isTls) {
-        send(); // Node holds the bytes until the socket is connected
+        if (!settled) req.end(input.body ?? undefined); // Node holds the bytes until the socket is connected
         return;
       }
       // Pinned: not a byte (headers, digest answer, body) before the certificate matched.
       const tlsSocket = socket as TLSSocket;
       const verify = (): void => {
         const mismatch = pinMismatch(tlsSocket.getPeerCertificate(), pin);
-        if (mismatch) fail(mismatch.message, { kind: "tls", code: "ERR_CERT_PIN_MISMATCH" });
-        else send();
+        if (mismatch) run.fail(mismatch.message, { kind: "tls", code: "ERR_CERT_PIN_MISMATCH" });
+        else if (!settled) req.end(input.body ?? undefined);
       };
       if (ready) verify();
       else tlsSocket.once("secureConnect", verify);
@@ -139,7 +173,7 @@ export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
       phase = "reading body";
       const declared = Number(res.headers["content-length"]);
       if (Number.isFinite(declared) && declared > input.maxBytes) {
-        fail(`answer of ${declared} bytes (Content-Length) exceeds the cap of ${input.maxBytes}`, {
+        run.fail(`answer of ${declared} bytes (Content-Length) exceeds the cap of ${input.maxBytes}`, {
           kind: "too_large",
         });
         return;
@@ -148,24 +182,30 @@ export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
         if (settled) return;
         received += chunk.length;
         if (received > input.maxBytes) {
-          fail(`answer exceeded the cap of ${input.maxBytes} bytes`, { kind: "too_large" });
+          run.fail(`answer exceeded the cap of ${input.maxBytes} bytes`, { kind: "too_large" });
           return;
         }
         chunks.push(chunk);
       });
       res.on("end", () => {
-        succeed({
+        if (settled) return;
+        settled = true;
+        input.cancel.listen(null);
+        resolve({
           status: res.statusCode ?? 0,
           headers: { ...res.headers },
-          headersDistinct: { ...res.headersDistinct },
+          message: res,
           body: Buffer.concat(chunks, received),
         });
       });
       res.on("error", (err: NodeJS.ErrnoException) => {
-        fail(err.message, { kind: "network", ...(typeof err.code === "string" ? { code: err.code } : {}) });
+        run.fail(err.message, {
+          kind: "network",
+          ...(typeof err.code === "string" ? { code: err.code } : {}),
+        });
       });
       res.on("close", () => {
-        if (!res.complete) fail("connection closed before the answer was complete", { kind: "network" });
+        if (!res.complete) run.fail("connection closed before the answer was complete", { kind: "network" });
       });
     });
   });

@@ -21,7 +21,7 @@ import { getProfilesAuto, getSnapshotUri, getStreamUri, type MediaVia } from "./
 import { getRecordingJobs, getRecordingJobState, getRecordings } from "./ops/recording.ts";
 import { DELETE_TRACK_DATA_TOPIC, toRecordingHistories, TRACK_STATE_TOPIC } from "./ops/recordingHistory.ts";
 import { getSchedule } from "./ops/schedule.ts";
-import { findEvents, getRecordingInformation } from "./ops/search.ts";
+import { findEvents, findRecordings, getRecordingInformation, type SearchLimits } from "./ops/search.ts";
 import { readSignalLoss } from "./ops/signalLoss.ts";
 import { probeError, probeOf } from "./probeOf.ts";
 import type { OnvifSession } from "./types.ts";
@@ -38,6 +38,16 @@ export interface ObserveOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * From this many recordings on, their information comes from ONE FindRecordings search
+ * (FindRecordings, GetRecordingSearchResults, EndSearch: three requests) instead of one
+ * GetRecordingInformation each: a 64-channel NVR then answers 3 requests instead of 64.
+ */
+const SEARCH_RECORDINGS_FROM = 4;
+
+/** A search over the recordings we name completes at once on any sane device; never wait long. */
+const RECORDING_SEARCH_LIMITS: SearchLimits = { maxPages: 10, maxResultsPerPage: 100, waitTime: "PT1S" };
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 type Keyed<T> = Record<string, Probe<T>>;
@@ -123,7 +133,7 @@ export async function observeDevice(o: ObserveOptions): Promise<DeviceObservatio
       o,
     ),
     probeEach<Schedule>(scheduleTokens, (t) => getSchedule(session, t), o),
-    probeEach<RecordingInformation>(recordingTokens, (t) => getRecordingInformation(session, t), o),
+    recordingInformation(o, recordingTokens),
     history(o, recordingTokens, from, deviceNow),
     probeEach<readonly AnalyticsRule[]>(analyticsTokens, (t) => getRules(session, t), o),
     o.withStreamUris && via ? streamUris(o, cameraProfiles, via) : Promise.resolve(null),
@@ -160,6 +170,41 @@ async function probeSignalLoss(o: ObserveOptions): Promise<Probe<Readonly<Record
   if (r.value.messages === 0)
     return unsupported("the device reported no SignalLoss state for any video source");
   return ok(r.value.states);
+}
+
+/**
+ * RecordingInformation per recording (the tt:RecordingInformation of each, never the
+ * device-wide summary). Many recordings: one search, then GetRecordingInformation only for
+ * those the search did not return (all of them when the device cannot search), so a device
+ * with a poor search answers exactly what it would have answered one by one.
+ */
+async function recordingInformation(
+  o: ObserveOptions,
+  tokens: readonly string[],
+): Promise<Keyed<RecordingInformation>> {
+  const ask = (t: string): Promise<RecordingInformation> => getRecordingInformation(o.session, t);
+  if (tokens.length < SEARCH_RECORDINGS_FROM) return probeEach(tokens, ask, o);
+  const searched = await probeOf(
+    () => findRecordings(o.session, tokens, RECORDING_SEARCH_LIMITS),
+    o.session.device.password,
+  );
+  const found = new Map<string, RecordingInformation>();
+  if (searched.status === "ok") {
+    for (const ri of searched.value) {
+      if (!found.has(ri.recordingToken)) found.set(ri.recordingToken, ri);
+    }
+  }
+  const asked = await probeEach(
+    tokens.filter((t) => !found.has(t)),
+    ask,
+    o,
+  );
+  return Object.fromEntries(
+    tokens.map((t) => {
+      const ri = found.get(t);
+      return [t, ri !== undefined ? ok(ri) : (asked[t] as Probe<RecordingInformation>)] as const;
+    }),
+  );
 }
 
 /** ONE FindEvents over all the cameras' recordings, split per recording. */

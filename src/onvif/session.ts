@@ -1,8 +1,8 @@
-import pLimit from "p-limit";
 import type { DeviceClock } from "../domain/observation.ts";
 import type { Device } from "../domain/site.ts";
 import type { DeviceHttp, DeviceResponse } from "../net/types.ts";
 import { asOnvifError, OnvifError, redactUrl } from "./errors.ts";
+import { createLimit } from "./limit.ts";
 import {
   capabilitiesToMap,
   getCapabilitiesRequest,
@@ -16,7 +16,7 @@ import { rewriteXAddr } from "./routing/xaddr.ts";
 import { addressingHeaders } from "./soap/addressing.ts";
 import { buildEnvelope, soapContentType } from "./soap/envelope.ts";
 import { interpretResponse } from "./soap/response.ts";
-import { usernameTokenHeader } from "./soap/wsse.ts";
+import { createNonceSource, usernameTokenHeader } from "./soap/wsse.ts";
 import type {
   ClockSync,
   OnvifLogger,
@@ -25,6 +25,7 @@ import type {
   ServiceName,
   SoapRequest,
 } from "./types.ts";
+import { RootTagCache } from "./xml/parse.ts";
 import type { XmlElement } from "./xml/tree.ts";
 
 /** Largest SOAP answer we read; a 36-profile NVR answer is ~165 KB, so this is generous. */
@@ -60,7 +61,7 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
   const { device, http, now } = opts;
   const log = opts.logger ?? SILENT;
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const limit = pLimit(Math.max(1, Math.floor(device.maxConcurrency) || 1));
+  const limit = createLimit(device.maxConcurrency);
   const defaultDeadlineMs = Math.max(1, device.timeoutSeconds) * 1000;
 
   let offsetMs = 0;
@@ -70,6 +71,20 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
   let clockTried = false;
   let clockInFlight: Promise<ClockSync> | null = null;
   let directoryPromise: Promise<ServiceDirectory> | null = null;
+  const nonce = createNonceSource();
+  /** Envelopes of this device's answers already read: they repeat from one answer to the next. */
+  const envelopes = new RootTagCache();
+  /** "Operation at URL" for messages, per action and URL: the redaction is regex work. */
+  const descriptions = new Map<string, string>();
+  const describe = (action: string, url: string): string => {
+    const key = `${action} ${url}`;
+    let what = descriptions.get(key);
+    if (what === undefined) {
+      what = `${operationOf(action)} at ${redactUrl(url)}`;
+      descriptions.set(key, what);
+    }
+    return what;
+  };
 
   const deviceNow = (): number => now() + offsetMs;
 
@@ -93,10 +108,11 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
           username: device.username,
           password: device.password,
           deviceNowMs: deviceNow(),
+          nonce: nonce(),
         }),
       );
     }
-    const what = `${operationOf(req.action)} at ${redactUrl(url)}`;
+    const what = describe(req.action, url);
     let res: DeviceResponse;
     try {
       res = await limit(() =>
@@ -116,7 +132,7 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
       throw prefixed(asOnvifError(e, device.password), what);
     }
     try {
-      return interpretResponse(res, what);
+      return interpretResponse(res, what, envelopes);
     } catch (e) {
       const err = asOnvifError(e, device.password);
       throw err.message.startsWith(what) ? err : prefixed(err, what);

@@ -4,8 +4,8 @@ import type { CameraContext } from "../context.ts";
 import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
-import { cameraJobs, cameraRecording } from "../recordingLookup.ts";
-import { scheduleCoverage } from "../schedule/coverage.ts";
+import { coverageOf, recordingOf } from "../memo.ts";
+import { cameraJobs } from "../recordingLookup.ts";
 
 /**
  * recording_not_continuous: the camera's recording is not configured to record round the
@@ -18,7 +18,7 @@ export function recordingNotContinuous(ctx: CameraContext): Finding {
 }
 
 function judge(ctx: CameraContext): Outcome {
-  const found = cameraRecording(ctx.camera, ctx.obs);
+  const found = recordingOf(ctx);
   if ("unknown" in found) return found.unknown;
   const js = cameraJobs(ctx.obs, found.recording.token);
   if ("unknown" in js) return js.unknown;
@@ -58,7 +58,7 @@ function judgeJob(ctx: CameraContext, job: RecordingJob): Outcome {
     );
   }
   const deviceNow = ctx.time.status === "ok" ? ctx.time.deviceNow : null;
-  const cover = scheduleCoverage(probe.value.standard, deviceNow);
+  const cover = coverageOf(ctx, probe.value.standard, deviceNow);
   const scheduleText = { scheduleText: probe.value.standard };
   switch (cover.kind) {
     case "full":

@@ -6,7 +6,8 @@ import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
 import type { CameraRecording } from "../recordingLookup.ts";
-import { cameraJobs, cameraRecording } from "../recordingLookup.ts";
+import { recordingOf } from "../memo.ts";
+import { cameraJobs } from "../recordingLookup.ts";
 import { SECOND, isoOf, recordedTime } from "../time.ts";
 import type { VideoTrackState } from "../videoTrackState.ts";
 import { videoTrackState } from "../videoTrackState.ts";
@@ -22,7 +23,7 @@ export function recordingStopped(ctx: CameraContext): Finding {
 }
 
 function judge(ctx: CameraContext): Outcome {
-  const found = cameraRecording(ctx.camera, ctx.obs);
+  const found = recordingOf(ctx);
   if ("unknown" in found) return found.unknown;
   const rec = found.recording;
   const js = cameraJobs(ctx.obs, rec.token);

@@ -3,7 +3,7 @@ import type { CameraContext } from "../context.ts";
 import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
-import { cameraRecording } from "../recordingLookup.ts";
+import { recordingOf } from "../memo.ts";
 import { DAY, SECOND } from "../time.ts";
 
 /**
@@ -17,7 +17,7 @@ export function retentionConfig(ctx: CameraContext): Finding {
 }
 
 function judge(ctx: CameraContext): Outcome {
-  const found = cameraRecording(ctx.camera, ctx.obs);
+  const found = recordingOf(ctx);
   if ("unknown" in found) return found.unknown;
   const rec = found.recording;
   if (rec.config === null) {

@@ -5,7 +5,8 @@ import { deviceNowOr } from "../context.ts";
 import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
-import { cameraRecording, earliestVideoData } from "../recordingLookup.ts";
+import { recordingOf } from "../memo.ts";
+import { earliestVideoData } from "../recordingLookup.ts";
 import { DAY, MINUTE, isoOf, parseIso } from "../time.ts";
 
 /** Gaps listed one by one in the evidence; beyond this only their number is given. */
@@ -34,7 +35,7 @@ export function retentionGap(ctx: CameraContext): Finding {
 }
 
 function judge(ctx: CameraContext): Outcome {
-  const found = cameraRecording(ctx.camera, ctx.obs);
+  const found = recordingOf(ctx);
   if ("unknown" in found) return found.unknown;
   const rec = found.recording;
   const clock = deviceNowOr(ctx);

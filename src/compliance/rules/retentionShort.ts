@@ -6,7 +6,8 @@ import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
 import { probeEvidence } from "../probeDetail.ts";
 import type { CameraRecording } from "../recordingLookup.ts";
-import { cameraRecording, earliestVideoData } from "../recordingLookup.ts";
+import { recordingOf } from "../memo.ts";
+import { earliestVideoData } from "../recordingLookup.ts";
 import { DAY, HOUR, daysOf, isoOf, parseIso, recordedTime } from "../time.ts";
 
 /**
@@ -26,14 +27,14 @@ export function retentionShort(ctx: CameraContext): Finding {
 /** How far back the camera's video goes, in days on the device clock; null when it cannot be told. */
 export function retentionDepthDays(ctx: CameraContext): number | null {
   if (ctx.time.status !== "ok") return null;
-  const found = cameraRecording(ctx.camera, ctx.obs);
+  const found = recordingOf(ctx);
   if ("unknown" in found) return null;
   const earliest = earliestVideoData(ctx.obs, found.recording);
   return earliest === null || typeof earliest === "string" ? null : daysOf(ctx.time.deviceNow - earliest);
 }
 
 function judge(ctx: CameraContext): Outcome {
-  const found = cameraRecording(ctx.camera, ctx.obs);
+  const found = recordingOf(ctx);
   if ("unknown" in found) return found.unknown;
   const rec = found.recording;
   const clock = deviceNowOr(ctx);

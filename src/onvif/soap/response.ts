@@ -1,6 +1,6 @@
 import type { DeviceResponse } from "../../net/types.ts";
 import { OnvifError } from "../errors.ts";
-import { parseXml } from "../xml/parse.ts";
+import { DEFAULT_XML_LIMITS, parseXml, type RootTagCache } from "../xml/parse.ts";
 import { childLoose, type XmlElement } from "../xml/tree.ts";
 import { faultToError, isFault, parseFault } from "./fault.ts";
 
@@ -9,14 +9,15 @@ import { faultToError, isFault, parseFault } from "./fault.ts";
  * A fault wins over the status (devices send faults with 400, 401 or 500); without one,
  * 401/403 → auth, 404/405 → not_supported (no such service here), other non-2xx → http.
  * `what` names the request in messages (action and endpoint, already credential-free).
+ * `roots`: the session's memory of envelopes already read (see RootTagCache).
  */
-export function interpretResponse(res: DeviceResponse, what: string): XmlElement {
+export function interpretResponse(res: DeviceResponse, what: string, roots?: RootTagCache): XmlElement {
   const ok = res.status >= 200 && res.status < 300;
   let root: XmlElement | null = null;
   let parseError: OnvifError | null = null;
   if (res.body.length > 0) {
     try {
-      root = parseXml(res.body);
+      root = parseXml(res.body, DEFAULT_XML_LIMITS, roots);
     } catch (e) {
       if (!(e instanceof OnvifError)) throw e;
       parseError = e;

@@ -10,9 +10,28 @@ const BASE64_BINARY =
 
 /** WS-UsernameToken PasswordDigest = Base64(SHA1(nonce bytes ‖ Created ‖ password)). */
 export function passwordDigest(nonce: Buffer, created: string, password: string): string {
-  return createHash("sha1")
-    .update(Buffer.concat([nonce, Buffer.from(created, "utf8"), Buffer.from(password, "utf8")]))
-    .digest("base64");
+  return createHash("sha1").update(nonce).update(created, "utf8").update(password, "utf8").digest("base64");
+}
+
+const NONCE_BYTES = 16;
+/** Nonces drawn per randomBytes call: the call, not the bytes, is what costs. */
+const NONCES_PER_DRAW = 32;
+
+/**
+ * Fresh 16-byte nonces from the system CSPRNG, drawn in batches (one session asks for one per
+ * authenticated request). Each nonce is used once; a refill never overwrites handed-out bytes.
+ */
+export function createNonceSource(): () => Buffer {
+  let pool = Buffer.alloc(0);
+  let at = 0;
+  return () => {
+    if (at + NONCE_BYTES > pool.length) {
+      pool = randomBytes(NONCE_BYTES * NONCES_PER_DRAW);
+      at = 0;
+    }
+    at += NONCE_BYTES;
+    return pool.subarray(at - NONCE_BYTES, at);
+  };
 }
 
 export interface UsernameTokenInput {

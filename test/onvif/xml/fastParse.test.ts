@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCommonXml } from "../../../src/onvif/xml/fastParse.ts";
+import { parseCommonXml, RootTagCache } from "../../../src/onvif/xml/fastParse.ts";
 import { DEFAULT_XML_LIMITS, type XmlLimits } from "../../../src/onvif/xml/limits.ts";
 import { parseWithSaxes } from "../../../src/onvif/xml/saxesParse.ts";
 import type { XmlElement } from "../../../src/onvif/xml/tree.ts";
@@ -23,13 +23,25 @@ function bySaxes(xml: string, limits: XmlLimits): Verdict {
   }
 }
 
-/** Asserts the invariant; returns whether the fast path took the document. */
+/**
+ * One memory of root start tags for every document of this file: documents that share an
+ * envelope (and corruptions that leave it intact) are read the second time with it.
+ */
+const roots = new RootTagCache();
+
+/** Asserts the invariant, with and without remembered root tags; returns whether the fast path took the document. */
 function agrees(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): boolean {
   const fast = parseCommonXml(xml, limits);
+  const remembered = parseCommonXml(xml, limits, roots);
+  const again = parseCommonXml(xml, limits, roots);
+  expect(remembered === null, xml).toBe(fast === null);
+  expect(again === null, xml).toBe(fast === null);
   if (fast === null) return false;
   const slow = bySaxes(xml, limits);
   if (!slow.ok) throw new Error(`fast path accepted what saxes refuses (${slow.message}):\n${xml}`);
   expect(fast, xml).toStrictEqual(slow.tree);
+  expect(remembered, xml).toStrictEqual(slow.tree);
+  expect(again, xml).toStrictEqual(slow.tree);
   return true;
 }
 
@@ -58,10 +70,51 @@ function random(seed: number): () => number {
 }
 
 const TOKENS = [
-  "<", ">", "&", ";", '"', "'", "=", "/", ":", " ", "\n", "\r", "\r\n", "\t", "x", "#", "!", "?", "]",
-  "]]>", "&amp;", "&#65;", "&#x0;", "&bogus;", "<!--c-->", "<![CDATA[d]]>", "<?pi x?>", "<!DOCTYPE a>",
-  "é", "\u{1F600}", "\uD800", "\u0001", "\uFFFE", "xmlns", 'xmlns:p=""', 'xmlns="urn:d"', 'p:a="1"',
-  "</", "/>", "<a>", "</a>", "__proto__:", "constructor:", "xml:", "xmlns:",
+  "<",
+  ">",
+  "&",
+  ";",
+  '"',
+  "'",
+  "=",
+  "/",
+  ":",
+  " ",
+  "\n",
+  "\r",
+  "\r\n",
+  "\t",
+  "x",
+  "#",
+  "!",
+  "?",
+  "]",
+  "]]>",
+  "&amp;",
+  "&#65;",
+  "&#x0;",
+  "&bogus;",
+  "<!--c-->",
+  "<![CDATA[d]]>",
+  "<?pi x?>",
+  "<!DOCTYPE a>",
+  "é",
+  "\u{1F600}",
+  "\uD800",
+  "\u0001",
+  "\uFFFE",
+  "xmlns",
+  'xmlns:p=""',
+  'xmlns="urn:d"',
+  'p:a="1"',
+  "</",
+  "/>",
+  "<a>",
+  "</a>",
+  "__proto__:",
+  "constructor:",
+  "xml:",
+  "xmlns:",
 ];
 
 function mutate(xml: string, next: () => number): string {
@@ -175,6 +228,34 @@ describe("fast XML path agrees with saxes", () => {
     for (const [xml, fast] of asked) {
       expect(agrees(xml), JSON.stringify(xml)).toBe(fast);
     }
+  });
+
+  it("reads a remembered root start tag exactly as the first time, and only that exact tag", () => {
+    const cache = new RootTagCache();
+    const env = `<s:Envelope xmlns:s="urn:s" xmlns:t="urn:t" t:a="1">`;
+    const doc1 = `${env}<s:Body><t:X/></s:Body></s:Envelope>`;
+    const doc2 = `${env}<s:Body><t:Y>2</t:Y></s:Body></s:Envelope>`;
+    const first = parseCommonXml(doc1, DEFAULT_XML_LIMITS, cache);
+    const second = parseCommonXml(doc2, DEFAULT_XML_LIMITS, cache);
+    expect(first).toStrictEqual(parseWithSaxes(doc1, DEFAULT_XML_LIMITS));
+    expect(second).toStrictEqual(parseWithSaxes(doc2, DEFAULT_XML_LIMITS));
+    // Remembered: the same scope object, and attributes that belong to this tree alone.
+    expect(second?.scope).toBe(first?.scope);
+    expect(second?.attrs[0]).not.toBe(first?.attrs[0]);
+    // The same text up to its first ">" but a different tag: read anew.
+    const other = `<s:Envelope xmlns:s="urn:s" xmlns:t="urn:other" t:a="1"><t:Z/></s:Envelope>`;
+    expect(parseCommonXml(other, DEFAULT_XML_LIMITS, cache)?.children[0]?.ns).toBe("urn:other");
+    // What follows a remembered start tag is still checked: saxes judges a broken document.
+    expect(parseCommonXml(`${env}<s:Body></s:Envelope>`, DEFAULT_XML_LIMITS, cache)).toBeNull();
+    // And the limits still hold for it.
+    const tight = (maxElements: number, maxAttributes: number) => ({
+      maxElements,
+      maxDepth: 10,
+      maxAttributes,
+    });
+    expect(parseCommonXml(`${env}</s:Envelope>`, tight(10, 2), cache)).toBeNull();
+    expect(parseCommonXml(`${env}<a><b/></a></s:Envelope>`, tight(2, 10), cache)).toBeNull();
+    expect(parseCommonXml(`${env}<a/></s:Envelope>`, tight(2, 3), cache)).not.toBeNull();
   });
 
   it("steps aside at every limit, so saxes reports it", () => {

@@ -1,0 +1,44 @@
+import type { DeviceObservation } from "../domain/observation.ts";
+import type { Camera } from "../domain/site.ts";
+import type { CameraContext } from "./context.ts";
+import { cameraRecording } from "./recordingLookup.ts";
+import { scheduleCoverage, type Coverage } from "./schedule/coverage.ts";
+
+type Found = ReturnType<typeof cameraRecording>;
+
+/**
+ * Work the rules of ONE evaluation share: six rules of each camera look up the same recording
+ * (a scan of the device's jobs and recordings), and an NVR's cameras usually follow one
+ * schedule. Both are pure functions of their inputs, so sharing the result changes nothing
+ * but the time taken. Created by evaluateSite and dropped with it: nothing outlives a check.
+ */
+export interface EvaluationMemo {
+  readonly recordings: Map<Camera, { readonly obs: DeviceObservation; readonly found: Found }>;
+  readonly coverage: Map<string, Coverage>;
+}
+
+export const createEvaluationMemo = (): EvaluationMemo => ({ recordings: new Map(), coverage: new Map() });
+
+/** cameraRecording(ctx.camera, ctx.obs), computed once per camera in an evaluation. */
+export function recordingOf(ctx: CameraContext): Found {
+  const memo = ctx.memo;
+  if (memo === undefined) return cameraRecording(ctx.camera, ctx.obs);
+  const hit = memo.recordings.get(ctx.camera);
+  if (hit !== undefined && hit.obs === ctx.obs) return hit.found;
+  const found = cameraRecording(ctx.camera, ctx.obs);
+  memo.recordings.set(ctx.camera, { obs: ctx.obs, found });
+  return found;
+}
+
+/** scheduleCoverage(text, deviceNow), computed once per schedule text and clock in an evaluation. */
+export function coverageOf(ctx: CameraContext, text: string, deviceNow: number | null): Coverage {
+  const memo = ctx.memo;
+  if (memo === undefined) return scheduleCoverage(text, deviceNow);
+  const key = `${deviceNow ?? "-"}\n${text}`;
+  let cover = memo.coverage.get(key);
+  if (cover === undefined) {
+    cover = scheduleCoverage(text, deviceNow);
+    memo.coverage.set(key, cover);
+  }
+  return cover;
+}
