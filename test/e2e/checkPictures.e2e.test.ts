@@ -99,7 +99,7 @@ describe("picture probes through check", () => {
     sim.device("nvr1").setChannel(5, { picture: "changed" });
     result = await runCli(["check", "--config", site.config, "--json"], { timeoutMs: 90_000 });
     expect(result.code, result.stderr).toBe(1);
-  });
+  }, 120_000);
 
   test("a live picture matching its reference is healthy", () => {
     const r = parseReport(result);
@@ -144,7 +144,7 @@ describe("picture probes through check", () => {
     expect(findingOf(r, "image_frozen", "gst-still").status).toBe("violation");
   });
 
-  test("--no-probes leaves the pictures out of the verdict", async () => {
+  test("--no-probes leaves the pictures out of the verdict", { timeout: 60_000 }, async () => {
     const r = await runCli(["check", "--config", site.config, "--json", "--no-probes"]);
     const report = parseReport(r);
     const pic = report.findings.filter((f) => f.kind === "image_black");
