@@ -1,5 +1,6 @@
 import { loadConfig, processEnv } from "../../config/load.ts";
 import { createPictureProber } from "../../check/pictureProbes.ts";
+import { missingProbeFilters } from "../../media/index.ts";
 import { runCheck } from "../../check/runCheck.ts";
 import { buildCheckReport } from "../../report/checkReport.ts";
 import { renderCheckText } from "../../report/renderText.ts";
@@ -27,14 +28,15 @@ export async function checkCommand(opts: CheckCommandOptions): Promise<number> {
       opts.probes === false ? undefined : await createPictureProber({ http, now: Date.now, logger });
     if (pictures) {
       const t = pictures.tools;
-      logger.info(
-        {
-          ffmpeg: `${t.ffmpeg.path} ${t.ffmpeg.version} (${t.ffmpeg.source})`,
-          ffprobe: `${t.ffprobe.path} (${t.ffprobe.source})`,
-          filters: t.filters,
-        },
-        "media tools",
-      );
+      const missing = missingProbeFilters(t);
+      const line =
+        `pictures: ffmpeg ${t.ffmpeg.version} (${t.ffmpeg.source}: ${t.ffmpeg.path}), ` +
+        `ffprobe ${t.ffprobe.version} (${t.ffprobe.source}: ${t.ffprobe.path}), ` +
+        (missing.length === 0 ? "filters ok" : `MISSING filters: ${missing.join(", ")}`);
+      // Which binaries look at the pictures matters to whoever reads the report: say it up front
+      // (stderr, so --json output stays clean), and loudly when the fallback or a gap is in use.
+      if (missing.length > 0 || t.ffmpeg.source !== "system") logger.warn({ tools: t }, line);
+      if (!opts.json) process.stderr.write(`nurserywatch: ${line}\n`);
     }
     const run = await runCheck(config.site, {
       http,
