@@ -140,23 +140,23 @@ function judgeBlack(
 
 /** Frozen: no change within the noise floor while the stream's clock ran on, in two windows in a row (DESIGN.md §4). */
 function judgeFrozen(windows: readonly PictureWindow[], evidence: Record<string, unknown>): Outcome {
-  if (windows.length < 2)
-    return outcome("unknown", "frozen_needs_two_windows", { windows: windows.length }, evidence);
   const still = (w: PictureWindow): boolean =>
     w.frames >= 2 &&
     w.ptsAdvanceMs >= PICTURE_LIMITS.minPtsAdvanceMs &&
     w.medianFrameDiff < PICTURE_LIMITS.frozenMedianDiff;
-  const median = Math.max(...windows.map((w) => w.medianFrameDiff));
-  if (windows.every(still)) {
-    const seconds = Math.round(windows.reduce((n, w) => n + w.ptsAdvanceMs, 0) / 1000);
-    return outcome(
-      "violation",
-      "picture_frozen",
-      { medianFrameDiff: round(median), windows: windows.length, seconds },
-      evidence,
-    );
-  }
-  return outcome("ok", "picture_moving", { medianFrameDiff: round(median) }, evidence);
+  const median = windows.length > 0 ? Math.max(...windows.map((w) => w.medianFrameDiff)) : 0;
+  // One window that moved proves the picture is live; only stillness needs a second look.
+  if (windows.some((w) => !still(w)))
+    return outcome("ok", "picture_moving", { medianFrameDiff: round(median) }, evidence);
+  if (windows.length < 2)
+    return outcome("unknown", "frozen_needs_two_windows", { windows: windows.length }, evidence);
+  const seconds = Math.round(windows.reduce((n, w) => n + w.ptsAdvanceMs, 0) / 1000);
+  return outcome(
+    "violation",
+    "picture_frozen",
+    { medianFrameDiff: round(median), windows: windows.length, seconds },
+    evidence,
+  );
 }
 
 function judgeView(camera: Camera, pic: PictureObservation, cause: FindingRef | null): Outcome {

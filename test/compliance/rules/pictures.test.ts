@@ -59,11 +59,12 @@ describe("picture findings", () => {
     // Identical frames whose timestamps stand still: not evidence of a frozen picture.
     const stuckClock = window({ medianFrameDiff: 0, ptsAdvanceMs: 0 });
     expect(pictureFindings(cam, probed(picture([stuckClock, stuckClock])), null).frozen.status).toBe("ok");
-    // One window only: cannot tell.
+    // One still window only: cannot tell yet; one window that moved is proof enough of a live picture.
     expect(pictureFindings(cam, probed(picture([still])), null).frozen).toMatchObject({
       status: "unknown",
       reason: "frozen_needs_two_windows",
     });
+    expect(pictureFindings(cam, probed(picture([window()])), null).frozen.status).toBe("ok");
   });
 
   it("a dark, empty room at night (sensor noise, no motion) is neither black nor frozen", () => {
