@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.ts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startDaemon, type Daemon } from "../../src/app/daemon.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -56,20 +57,7 @@ beforeAll(async () => {
     listen: { host: "127.0.0.1", port: 0 },
   });
   profile = mkdtempSync(join(tmpdir(), "nw-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context = await launchChromium(profile);
   page = context.pages()[0] ?? (await context.newPage());
 }, 60_000);
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpServer, type HttpServer } from "../../src/http/server.ts";
 import { SUNSHINE, T0, createFakeWorld, openViolation, type FakeWorld } from "./fakes.ts";
@@ -12,7 +13,6 @@ import { sampleReport } from "./sampleReport.ts";
  * downloaded browser). Waits are for conditions on the page, never for time.
  */
 
-const CHROMIUM = "/usr/bin/chromium";
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 let world: FakeWorld;
@@ -33,21 +33,7 @@ beforeAll(async () => {
   server = createHttpServer(world.deps);
   base = await server.start({ host: "127.0.0.1", port: 0 });
   profile = mkdtempSync(join(tmpdir(), "nw-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  context = await launchChromium(profile);
   page = context.pages()[0] ?? (await context.newPage());
   page.on("console", (m) => {
     if (m.type() === "error" || m.type() === "warning") consoleProblems.push(m.text());
