@@ -6,6 +6,11 @@ import { demoCommand } from "./commands/demo.ts";
 import { describeCommand } from "./commands/describe.ts";
 import { discoverCommand } from "./commands/discover.ts";
 import { keyNewCommand } from "./commands/key.ts";
+import {
+  maintenanceAddCommand,
+  maintenanceEndCommand,
+  maintenanceListCommand,
+} from "./commands/maintenance.ts";
 import { ledgerExportCommand, ledgerPublicKeyCommand, ledgerVerifyCommand } from "./commands/ledger.ts";
 import { referenceCommand } from "./commands/reference.ts";
 import { simulateCommand } from "./commands/simulate.ts";
@@ -167,6 +172,56 @@ function buildProgram(setExit: (code: number) => void): Command {
     .requiredOption("-c, --config <file>", "site configuration (YAML)")
     .action(async (opts: { config: string }) => {
       setExit(await ledgerPublicKeyCommand({ configFile: opts.config }));
+    });
+
+  const maintenance = program
+    .command("maintenance")
+    .description("maintenance windows: findings inside one are recorded and marked, not alerted");
+  maintenance
+    .command("add")
+    .description("declare a window (recorded in the ledger)")
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .option(
+      "--from <time>",
+      "start (default now); ISO date or date-time, in the site's time zone unless it has an offset",
+    )
+    .requiredOption("--to <time>", "end")
+    .requiredOption("--reason <text>", "why (regulators read it)")
+    .option(
+      "--subject <type:id>",
+      "what it covers, e.g. camera:cam-gate; repeat; none = the whole site",
+      collect,
+      [],
+    )
+    .option("--by <name>", "who declares it", "cli")
+    .action(
+      async (opts: {
+        config: string;
+        from?: string;
+        to: string;
+        reason: string;
+        subject: string[];
+        by: string;
+      }) => {
+        setExit(await maintenanceAddCommand(opts));
+      },
+    );
+  maintenance
+    .command("list")
+    .description("the site's active windows (--all: every one)")
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .option("--all", "include ended windows")
+    .action(async (opts: { config: string; all?: boolean }) => {
+      setExit(await maintenanceListCommand(opts));
+    });
+  maintenance
+    .command("end")
+    .description("end a window now")
+    .argument("<id>", "the window's id (from list)")
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .option("--by <name>", "who ends it", "cli")
+    .action(async (id: string, opts: { config: string; by: string }) => {
+      setExit(await maintenanceEndCommand({ id, ...opts }));
     });
 
   const key = program.command("key").description("API keys");

@@ -5,6 +5,7 @@ import type { Locale, Site, ZoneKind } from "../domain/site.ts";
 import type { MaintenanceWindow, Violation } from "../domain/violation.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { CheckReport } from "../report/checkReport.ts";
+import { DEFAULT_MAX_MAINTENANCE_SECONDS } from "../violations/maintenanceRules.ts";
 import type { Metrics } from "./metrics.ts";
 
 /**
@@ -60,7 +61,7 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
   sessionTtlSeconds: 12 * 3600,
   dashboardRefreshSeconds: 5,
   readinessTimeoutMs: 2000,
-  maxMaintenanceSeconds: 7 * 86400,
+  maxMaintenanceSeconds: DEFAULT_MAX_MAINTENANCE_SECONDS,
 };
 
 /** A site as the configuration declares it (names for pages before the first poll). */

@@ -6,13 +6,8 @@ import { DATE_HINT, parseInstant } from "../dates.ts";
 import type { SiteInfo } from "../deps.ts";
 import { MaintenanceListSchema, MaintenanceWindowSchema, SubjectSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";
+import { maintenanceWindowProblem } from "../../violations/maintenanceRules.ts";
 import { apiRoute } from "./common.ts";
-
-/**
- * How far back a window may start: enough for clock skew between a phone and the monitor, not
- * enough to declare an outage that already happened "maintenance" after the fact.
- */
-export const BACKDATE_TOLERANCE_MS = 5 * 60_000;
 
 const DeclareBody = Type.Object(
   {
@@ -120,17 +115,13 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: RouteContext): void
       if (!from.ok) return badRequest(reply, from.message);
       const to = parseInstant("to", body.to, site.timezone);
       if (!to.ok) return badRequest(reply, to.message);
-      if (from.ms < now - BACKDATE_TOLERANCE_MS)
-        return badRequest(
-          reply,
-          "from is in the past: a maintenance window cannot be declared after the fact.",
-        );
-      if (to.ms <= from.ms) return badRequest(reply, "to must be after from.");
-      if (to.ms - from.ms > options.maxMaintenanceSeconds * 1000)
-        return badRequest(
-          reply,
-          `A maintenance window may last at most ${options.maxMaintenanceSeconds / 3600} hours; declare a shorter one.`,
-        );
+      const problem = maintenanceWindowProblem({
+        fromMs: from.ms,
+        toMs: to.ms,
+        nowMs: now,
+        maxSeconds: options.maxMaintenanceSeconds,
+      });
+      if (problem !== null) return badRequest(reply, problem);
       const subjects = body.subjects ?? [];
       const unknown = unknownSubjects(site, subjects);
       if (unknown.length > 0)
