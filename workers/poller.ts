@@ -1,21 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { evaluateSite } from "../src/compliance/evaluate.ts";
 import type { Site } from "../src/domain/site.ts";
 import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
 import type { DeviceHttp } from "../src/net/types.ts";
 import { createOnvifSession, observeDevice } from "../src/onvif/index.ts";
-import { isPollJob } from "../src/queues/payloads.ts";
-import { buildCheckReport } from "../src/report/checkReport.ts";
+import { isPollJob, type PollJob } from "../src/queues/payloads.ts";
 import type { DeviceRepository } from "../src/store/devices.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { ObservationRepository } from "../src/store/observations.ts";
-import type { ReportRepository } from "../src/store/reports.ts";
 import { summarizeObservation } from "../src/store/devices.ts";
-import { SiteBusyError, LockLostError } from "../src/store/siteLock.ts";
-import type { ViolationEngine } from "../src/violations/engine.ts";
+import { evaluateAndApply, picturesInDoubt, type SiteEvaluationDeps } from "./siteEvaluation.ts";
 
 export interface PollerDeps {
   readonly sites: ReadonlyMap<string, Site>;
@@ -24,8 +20,9 @@ export interface PollerDeps {
   readonly keys: Keys;
   readonly observations: ObservationRepository;
   readonly devices: DeviceRepository;
-  readonly reports: ReportRepository;
-  readonly engine: ViolationEngine;
+  readonly evaluation: SiteEvaluationDeps;
+  /** Asks for an early picture probe of a device (at most once per `withinMs`); absent when pictures are not looked at. */
+  readonly recheckPictures?: (job: PollJob, withinMs: number) => Promise<void>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
@@ -37,8 +34,6 @@ export type PollOutcome =
 
 /** Unreachable devices are polled less often, doubling up to this many intervals. */
 const MAX_BACKOFF_INTERVALS = 8;
-/** Tries of the site's evaluation when another worker holds the site's lock. */
-const APPLY_TRIES = 5;
 
 const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
@@ -79,8 +74,16 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
       const reachable = obs.reach.status === "reachable";
       await updateBackoff(deps, backoffKey, deviceId, reachable, interval);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "poll" }, (deps.now() - started) / 1000);
-      const applied = await evaluateAndApply(deps, site, started);
-      return { status: "polled", reachable, applied };
+      const evaluation = await evaluateAndApply(deps.evaluation, site, started);
+      if (
+        evaluation !== null &&
+        reachable &&
+        deps.recheckPictures &&
+        picturesInDoubt(evaluation, site, deviceId)
+      ) {
+        await deps.recheckPictures({ siteId, deviceId }, interval * 2);
+      }
+      return { status: "polled", reachable, applied: evaluation !== null };
     } finally {
       await deps.redis.eval(RELEASE_LOCK, 1, lockKey, token);
     }
@@ -103,27 +106,4 @@ async function updateBackoff(
   if (failures < 2) return;
   const factor = Math.min(2 ** (failures - 2), MAX_BACKOFF_INTERVALS);
   await deps.redis.hset(key, `${deviceId}:until`, String(deps.now() + (factor - 1) * interval));
-}
-
-/** Evaluates the site from every device's latest observation and applies the findings. */
-async function evaluateAndApply(deps: PollerDeps, site: Site, startedAt: number): Promise<boolean> {
-  const observations = await deps.observations.all(site.id);
-  const at = deps.now();
-  const evaluation = evaluateSite(site, observations, at);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await deps.engine.apply(site.id, site.policy, evaluation.findings, at);
-      if (result.skipped === "stale") return false;
-      break;
-    } catch (err) {
-      if (!(err instanceof SiteBusyError || err instanceof LockLostError) || attempt >= APPLY_TRIES)
-        throw err;
-      await new Promise((r) => setTimeout(r, 50 * attempt));
-    }
-  }
-  await deps.reports.put(
-    site.id,
-    buildCheckReport(site, { startedAt, finishedAt: at, observations, evaluation }),
-  );
-  return true;
 }

@@ -2,6 +2,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import { Registry } from "prom-client";
 import { createPollProcessor } from "../../workers/poller.ts";
+import { createProbeProcessor } from "../../workers/prober.ts";
+import type { SiteEvaluationDeps } from "../../workers/siteEvaluation.ts";
+import { createPictureProber, type PictureProber } from "../check/pictureProbes.ts";
+import { missingProbeFilters } from "../media/index.ts";
+import { createPictureRepository } from "../store/pictures.ts";
 import type { LoadedConfig } from "../config/types.ts";
 import type { Site } from "../domain/site.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
@@ -12,6 +17,7 @@ import { createLedger, type Ledger } from "../ledger/ledger.ts";
 import type { Logger } from "../logging/logger.ts";
 import { createDeviceHttp } from "../net/deviceHttp.ts";
 import { QUEUE_PREFIX, QUEUES } from "../queues/names.ts";
+import type { PollJob } from "../queues/payloads.ts";
 import { pollAllNow, syncPollSchedulers } from "../queues/schedulers.ts";
 import { createDeviceRepository } from "../store/devices.ts";
 import { createKeys } from "../store/keys.ts";
@@ -46,6 +52,10 @@ export interface DaemonOptions {
   readonly queuePrefix?: string;
   /** Overrides the config's listen address (tests: port 0). */
   readonly listen?: { host: string; port: number };
+  /** Look at pictures (ffmpeg) every probeIntervalSeconds. Default true; without ffmpeg the workers say so and go on without. */
+  readonly probes?: boolean;
+  /** Concurrent probe jobs (devices) in this process; each runs a few ffmpeg processes. */
+  readonly probeConcurrency?: number;
 }
 
 export interface Daemon {
@@ -116,6 +126,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const queue = new Queue(QUEUES.poll, { connection: connection, prefix: queuePrefix });
     queue.on("error", (err) => onError("queue", err));
     stack.push(() => queue.close());
+    const probesWanted = opts.probes !== false;
+    const probeQueue = new Queue(QUEUES.probe, { connection: connection, prefix: queuePrefix });
+    probeQueue.on("error", (err) => onError("queue", err));
+    stack.push(() => probeQueue.close());
+    const pictures = createPictureRepository(redis, keys);
 
     if (opts.roles.scheduler) {
       for (const c of configs) await recordConfig(ledger, c);
@@ -123,6 +138,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       const synced = await syncPollSchedulers(queue, [...sites.values()]);
       logger.info(synced, "poll schedulers in step with the configuration");
       await pollAllNow(queue, [...sites.values()], now());
+      if (probesWanted) {
+        await syncPollSchedulers(probeQueue, [...sites.values()], "probe");
+        await pollAllNow(probeQueue, [...sites.values()], now(), "probe");
+      } else {
+        await syncPollSchedulers(probeQueue, [], "probe");
+      }
       const signer = createHeadSigner({
         ledger,
         intervalMs: first.ledger.signIntervalSeconds * 1000,
@@ -141,6 +162,42 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       stack.push(() => http.close());
       const workerConnection = queueFactory("worker");
       stack.push(() => closeRedis(workerConnection));
+      let prober: PictureProber | null = null;
+      if (probesWanted) {
+        try {
+          prober = await createPictureProber({ http, now, logger });
+          const t = prober.tools;
+          logger.info({ ffmpeg: t.ffmpeg, ffprobe: t.ffprobe, filters: t.filters }, "pictures: media tools");
+          const missing = missingProbeFilters(t);
+          if (missing.length > 0) logger.warn({ missing }, "pictures: ffmpeg lacks filters the probes need");
+        } catch (err) {
+          logger.warn(
+            { err: (err as Error).message },
+            "pictures are not looked at: no usable ffmpeg/ffprobe",
+          );
+        }
+      }
+      const evaluation: SiteEvaluationDeps = {
+        observations,
+        pictures,
+        reports,
+        engine,
+        now,
+        probing: prober !== null,
+      };
+      // Pictures in doubt get an early look (one per device per two poll intervals), so a camera
+      // that was fixed stops counting as broken within a poll or two, not a probe interval.
+      const recheckPictures =
+        prober === null
+          ? undefined
+          : async (job: PollJob, withinMs: number): Promise<void> => {
+              const bucket = Math.floor(now() / withinMs);
+              await probeQueue.add("probe", job, {
+                jobId: `recheck-${job.siteId}-${job.deviceId}-${bucket}`,
+                removeOnComplete: true,
+                removeOnFail: { count: 10 },
+              });
+            };
       const processor = createPollProcessor({
         sites,
         http,
@@ -148,11 +205,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         keys,
         observations,
         devices,
-        reports,
-        engine,
+        evaluation,
         now,
         logger,
         metrics,
+        ...(recheckPictures ? { recheckPictures } : {}),
       });
       worker = new Worker(QUEUES.poll, processor, {
         connection: workerConnection,
@@ -162,6 +219,33 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         lockDuration: 60_000,
       });
       worker.on("error", (err) => onError("worker", err));
+      if (prober !== null) {
+        const probeProcessor = createProbeProcessor({
+          sites,
+          http,
+          redis,
+          keys,
+          prober,
+          pictures,
+          evaluation,
+          now,
+          logger,
+          metrics,
+        });
+        const probeConnection = queueFactory("probe-worker");
+        stack.push(() => closeRedis(probeConnection));
+        const probeWorker = new Worker(QUEUES.probe, probeProcessor, {
+          connection: probeConnection,
+          prefix: queuePrefix,
+          concurrency: opts.probeConcurrency ?? 2,
+          lockDuration: 120_000,
+        });
+        probeWorker.on("error", (err) => onError("probe-worker", err));
+        probeWorker.on("failed", (job, err) =>
+          logger.warn({ job: job?.id, err: err.message }, "probe failed"),
+        );
+        stack.push(() => probeWorker.close());
+      }
       worker.on("failed", (job, err) => logger.warn({ job: job?.id, err: err.message }, "poll failed"));
       const w = worker;
       // Closing waits for the polls in progress: a SIGTERM mid-poll finishes it, then exits.

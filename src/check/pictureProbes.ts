@@ -18,9 +18,21 @@ const MAX_FFMPEG = 8;
 /** Seconds per sample window; a probe takes two in a row (frozen needs two). */
 const WINDOW_SECONDS = 2;
 
+export interface CameraAddresses {
+  readonly stream: string | null;
+  readonly snapshot: string | null;
+}
+
 export interface PictureProber {
   readonly tools: MediaTools;
+  /** Every camera of the site whose device answered, with the addresses its observation gave. */
   probe(site: Site, observations: ReadonlyMap<string, DeviceObservation>): Promise<PictureInput>;
+  /** The given cameras of one device, with addresses from wherever the caller found them (the daemon asks the device). */
+  probeCameras(
+    site: Site,
+    cameras: readonly Camera[],
+    addressesOf: (camera: Camera) => CameraAddresses,
+  ): Promise<Map<string, PictureObservation>>;
 }
 
 /**
@@ -41,36 +53,46 @@ export async function createPictureProber(deps: {
     limit: pLimit(MAX_FFMPEG),
     logger: deps.logger,
   });
+  const probeCameras: PictureProber["probeCameras"] = async (site, cameras, addressesOf) => {
+    const byCamera = new Map<string, PictureObservation>();
+    await Promise.all(
+      cameras.map(async (camera) => {
+        const device = site.devices.find((d) => d.id === camera.device);
+        if (!device) return;
+        const found = addressesOf(camera);
+        const streamUri = camera.streamUri ?? onDeviceHost(found.stream, device.onvif);
+        if (streamUri === null) return;
+        const pic = await probeCamera(
+          {
+            cameraId: camera.id,
+            streamUri,
+            snapshotUri: camera.snapshotUri ?? onDeviceHost(found.snapshot, device.onvif),
+            snapshotTls: device.tls,
+            username: device.username,
+            password: device.password,
+            reference: camera.referenceImage ? { path: camera.referenceImage } : null,
+            deadlineMs: Math.max(15_000, device.timeoutSeconds * 1000 + WINDOW_SECONDS * 2 * 1000 + 5000),
+            windowSeconds: WINDOW_SECONDS,
+          },
+          { runner, tools, now: deps.now, http: deps.http },
+        );
+        byCamera.set(camera.id, pic);
+      }),
+    );
+    return byCamera;
+  };
   return {
     tools,
+    probeCameras,
     async probe(site, observations) {
-      const byCamera = new Map<string, PictureObservation>();
-      await Promise.all(
-        site.cameras.map(async (camera) => {
-          const device = site.devices.find((d) => d.id === camera.device);
-          const obs = observations.get(camera.device);
-          if (!device || obs?.reach.status !== "reachable") return;
-          const streamUri =
-            camera.streamUri ?? onDeviceHost(profileUri(obs, camera, "streamUri"), device.onvif);
-          if (streamUri === null) return;
-          const pic = await probeCamera(
-            {
-              cameraId: camera.id,
-              streamUri,
-              snapshotUri:
-                camera.snapshotUri ?? onDeviceHost(profileUri(obs, camera, "snapshotUri"), device.onvif),
-              snapshotTls: device.tls,
-              username: device.username,
-              password: device.password,
-              reference: camera.referenceImage ? { path: camera.referenceImage } : null,
-              deadlineMs: Math.max(15_000, device.timeoutSeconds * 1000 + WINDOW_SECONDS * 2 * 1000 + 5000),
-              windowSeconds: WINDOW_SECONDS,
-            },
-            { runner, tools, now: deps.now, http: deps.http },
-          );
-          byCamera.set(camera.id, pic);
-        }),
-      );
+      const reachable = site.cameras.filter((c) => observations.get(c.device)?.reach.status === "reachable");
+      const byCamera = await probeCameras(site, reachable, (camera) => {
+        const obs = observations.get(camera.device);
+        return {
+          stream: obs ? profileUri(obs, camera, "streamUri") : null,
+          snapshot: obs ? profileUri(obs, camera, "snapshotUri") : null,
+        };
+      });
       return { probed: true, byCamera };
     },
   };

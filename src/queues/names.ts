@@ -7,6 +7,8 @@ export const QUEUE_PREFIX = "{nw}";
 export const QUEUES = {
   /** One job per device poll (ONVIF observation, then the site's evaluation). */
   poll: "poll",
+  /** One job per device's picture probes (ffmpeg; fewer at once than polls). */
+  probe: "probe",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

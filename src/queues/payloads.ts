@@ -9,6 +9,10 @@ export interface PollJob {
 
 export const pollSchedulerId = (job: PollJob): string => `poll:${job.siteId}:${job.deviceId}`;
 
+/** A device's picture probes: the same ids as a poll, on the probe queue. */
+export type ProbeJob = PollJob;
+export const probeSchedulerId = (job: ProbeJob): string => `probe:${job.siteId}:${job.deviceId}`;
+
 export function isPollJob(data: unknown): data is PollJob {
   if (typeof data !== "object" || data === null) return false;
   const d = data as Record<string, unknown>;

@@ -17,6 +17,8 @@ export interface Keys {
   readonly session: (idHash: string) => string;
   /** Short lock while one worker polls a device: a device is never polled by two workers at once. */
   readonly deviceLock: (siteId: string, deviceId: string) => string;
+  /** The same for a device's picture probes (they run beside its polls, never twice at once). */
+  readonly probeLock: (siteId: string, deviceId: string) => string;
   /** Every key this prefix owns, as a SCAN MATCH pattern (tests delete their keys with it). */
   readonly pattern: string;
 }
@@ -34,6 +36,8 @@ export interface SiteKeys {
   readonly polls: string;
   /** Hash: device id -> its latest DeviceObservation JSON (no stream addresses), what the site is evaluated from. */
   readonly observations: string;
+  /** Hash: camera id -> its latest PictureObservation JSON (picture probes). */
+  readonly pictures: string;
   /** Hash: device id -> consecutive unreachable polls and the time before which polls are skipped (backoff). */
   readonly backoff: string;
   /** Hash: finding key -> violation id, for every finding currently pending or open. */
@@ -92,6 +96,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
         devices: `${s}:devices`,
         polls: `${s}:polls`,
         observations: `${s}:observations`,
+        pictures: `${s}:pictures`,
         backoff: `${s}:backoff`,
         tracked: `${s}:tracked`,
         violations: `${s}:violations`,
@@ -114,6 +119,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
     },
     maintenanceIndex: `${p}:maintenance:sites`,
     session: (idHash) => `${p}:session:${part(idHash, "session hash")}`,
+    probeLock: (siteId, deviceId) =>
+      `${p}:{site:${part(siteId, "site id")}}:probelock:${part(deviceId, "device id")}`,
     deviceLock: (siteId, deviceId) =>
       `${p}:{site:${part(siteId, "site id")}}:pollock:${part(deviceId, "device id")}`,
     pattern: `${p}:*`,

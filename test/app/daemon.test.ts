@@ -29,7 +29,11 @@ afterEach(async () => {
   daemon = sim = site = null;
 });
 
-async function start(channels = 3, policy: Record<string, unknown> = {}) {
+async function start(
+  channels = 3,
+  policy: Record<string, unknown> = {},
+  overrides: Record<string, unknown> = {},
+) {
   sim = await startSimulator(
     parseScenario(
       {
@@ -39,7 +43,7 @@ async function start(channels = 3, policy: Record<string, unknown> = {}) {
             id: "nvr1",
             username: "monitor",
             password: "pw-1",
-            channels: { count: channels, defaults: { scheduleToken: "Schedule_24x7" } },
+            channels: { count: channels, defaults: { scheduleToken: "Schedule_24x7" }, overrides },
           },
         ],
       },
@@ -154,6 +158,27 @@ describe("the monitor daemon", () => {
     expect(blind.length).toBeGreaterThan(0);
     expect(JSON.stringify(await violations())).not.toContain("changed-by-the-installer");
   });
+
+  test(
+    "the daemon looks at pictures: a covered lens opens image_black, and uncovering it resolves it",
+    { timeout: 90_000 },
+    async () => {
+      const { sim } = await start(3, {}, { 3: { picture: "black" } });
+      const black = await waitFor(
+        "image_black to open",
+        async () => (await violations()).find((v) => v.kind === "image_black" && v.subject.id === "cam3"),
+        { timeoutMs: 45_000 },
+      );
+      expect(black.state).toBe("open");
+      sim.device("nvr1").setChannel(3, { picture: "moving" });
+      // The polls see a picture in doubt and ask for an early probe; no waiting for probeIntervalSeconds.
+      await waitFor(
+        "image_black to resolve",
+        async () => ((await violations()).some((v) => v.kind === "image_black") ? undefined : true),
+        { timeoutMs: 45_000 },
+      );
+    },
+  );
 
   test("a flapping channel records its lapses without a storm of violations", async () => {
     // A grace of 60 s: flapping every poll never holds long enough to open.

@@ -70,23 +70,27 @@ afterAll(async () => {
 });
 
 describe("dashboard over the live daemon", () => {
-  test("a camera going offline appears as a violation and clears when it comes back", async () => {
-    await page.goto(`${daemon.httpUrl!}/`);
-    await page.fill("#key", site.adminKey);
-    await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("button[type=submit]")]);
-    await page.locator('[data-camera="cam2"][data-health="healthy"]').waitFor({ timeout: 20_000 });
-    await page.evaluate("window.nwMark = 7");
+  test(
+    "a camera going offline appears as a violation and clears when it comes back",
+    { timeout: 120_000 },
+    async () => {
+      await page.goto(`${daemon.httpUrl!}/`);
+      await page.fill("#key", site.adminKey);
+      await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("button[type=submit]")]);
+      await page.locator('[data-camera="cam2"][data-health="healthy"]').waitFor({ timeout: 20_000 });
+      await page.evaluate("window.nwMark = 7");
 
-    sim.device("nvr1").setChannel(2, { online: false });
-    const violation = page.locator("[data-violation]").filter({ hasText: "cam2" });
-    await violation.first().waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-camera="cam2"]').getAttribute("data-health")).toBe("unhealthy");
-    await page.screenshot({ path: "/tmp/nw-dashboard-live.png", fullPage: true });
+      sim.device("nvr1").setChannel(2, { online: false });
+      const violation = page.locator("[data-violation]").filter({ hasText: "cam2" });
+      await violation.first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('[data-camera="cam2"]').getAttribute("data-health")).toBe("unhealthy");
+      await page.screenshot({ path: "/tmp/nw-dashboard-live.png", fullPage: true });
 
-    sim.device("nvr1").setChannel(2, { online: true });
-    await violation.first().waitFor({ state: "detached", timeout: 30_000 });
-    await page.locator('[data-camera="cam2"][data-health="healthy"]').waitFor({ timeout: 20_000 });
-    // Refreshed in place, never reloaded.
-    expect(await page.evaluate<number | undefined>("window.nwMark")).toBe(7);
-  });
+      sim.device("nvr1").setChannel(2, { online: true });
+      await violation.first().waitFor({ state: "detached", timeout: 30_000 });
+      await page.locator('[data-camera="cam2"][data-health="healthy"]').waitFor({ timeout: 20_000 });
+      // Refreshed in place, never reloaded.
+      expect(await page.evaluate<number | undefined>("window.nwMark")).toBe(7);
+    },
+  );
 });

@@ -24,7 +24,15 @@ export const PICTURE_LIMITS = {
 /** Whether this check looked at pictures, and what each camera's probe showed. */
 export type PictureInput =
   | { readonly probed: false }
-  | { readonly probed: true; readonly byCamera: ReadonlyMap<string, PictureObservation> };
+  | {
+      readonly probed: true;
+      readonly byCamera: ReadonlyMap<string, PictureObservation>;
+      /**
+       * A camera with no picture: "unknown" (check: it should have been probed) or "pending"
+       * (daemon: its first probe has not come yet; not counted until it has).
+       */
+      readonly unprobed?: "unknown" | "pending";
+    };
 
 export interface PictureFindings {
   readonly black: Finding;
@@ -63,6 +71,16 @@ export function pictureFindings(
   }
 
   const pic = input.byCamera.get(camera.id);
+  if (!pic && input.unprobed === "pending") {
+    const pending = outcome("unknown", "probes_skipped", {});
+    return {
+      black: make("image_black", pending, false),
+      frozen: make("image_frozen", pending, false),
+      view: make("view_changed", pending, false),
+      streamOffline: null,
+      healthy: null,
+    };
+  }
   if (!pic || pic.stream.status !== "ok") {
     const detail =
       pic === undefined

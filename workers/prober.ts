@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import type { Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { PictureProber } from "../src/check/pictureProbes.ts";
+import type { Site } from "../src/domain/site.ts";
+import type { Metrics } from "../src/http/metrics.ts";
+import type { Logger } from "../src/logging/logger.ts";
+import type { DeviceHttp } from "../src/net/types.ts";
+import { createOnvifSession, getProfilesAuto, getSnapshotUri, getStreamUri } from "../src/onvif/index.ts";
+import { isPollJob } from "../src/queues/payloads.ts";
+import type { Keys } from "../src/store/keys.ts";
+import type { PictureRepository } from "../src/store/pictures.ts";
+import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
+
+export interface ProberDeps {
+  readonly sites: ReadonlyMap<string, Site>;
+  readonly http: DeviceHttp;
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly prober: PictureProber;
+  readonly pictures: PictureRepository;
+  readonly evaluation: SiteEvaluationDeps;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+}
+
+export type ProbeOutcome =
+  | { readonly status: "probed"; readonly cameras: number }
+  | { readonly status: "skipped"; readonly why: "unknown-device" | "busy" | "no-cameras" };
+
+const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+
+/**
+ * One device's picture probes, as a BullMQ job: ask the device for its cameras' stream and
+ * snapshot addresses (never stored: they may carry credentials), look at each picture through
+ * media/, store the measurements, then evaluate the site so the picture findings take effect.
+ */
+export function createProbeProcessor(deps: ProberDeps): (job: Job) => Promise<ProbeOutcome> {
+  return async (job) => {
+    if (!isPollJob(job.data)) throw new Error(`probe job ${job.id ?? "?"} has a malformed payload`);
+    const { siteId, deviceId } = job.data;
+    const site = deps.sites.get(siteId);
+    const device = site?.devices.find((d) => d.id === deviceId);
+    if (!site || !device) return { status: "skipped", why: "unknown-device" };
+    const cameras = site.cameras.filter((c) => c.device === device.id);
+    if (cameras.length === 0) return { status: "skipped", why: "no-cameras" };
+
+    const lockKey = deps.keys.probeLock(siteId, deviceId);
+    const token = randomUUID();
+    const lockMs = Math.max(60_000, site.policy.probeIntervalSeconds * 1000);
+    if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK")
+      return { status: "skipped", why: "busy" };
+    const started = deps.now();
+    try {
+      const addresses = new Map<string, { stream: string | null; snapshot: string | null }>();
+      const needAddresses = cameras.filter((c) => c.streamUri === null);
+      if (needAddresses.length > 0) {
+        try {
+          const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
+          const { via } = await getProfilesAuto(session);
+          await Promise.all(
+            needAddresses.map(async (c) => {
+              const [stream, snapshot] = await Promise.all([
+                getStreamUri(session, c.profile, via).catch(() => null),
+                getSnapshotUri(session, c.profile, via).catch(() => null),
+              ]);
+              addresses.set(c.id, { stream, snapshot });
+            }),
+          );
+        } catch (err) {
+          // The poll reports the device itself; cameras without an address are probed as unreachable.
+          deps.logger.warn(
+            { siteId, deviceId, err: (err as Error).message },
+            "no stream addresses for the probes",
+          );
+        }
+      }
+      const pictures = await deps.prober.probeCameras(
+        site,
+        cameras,
+        (c) => addresses.get(c.id) ?? { stream: null, snapshot: null },
+      );
+      await deps.pictures.put(siteId, pictures);
+      deps.metrics?.pollDuration.observe({ site: siteId, job: "probe" }, (deps.now() - started) / 1000);
+      await evaluateAndApply(deps.evaluation, site, started);
+      return { status: "probed", cameras: pictures.size };
+    } finally {
+      await deps.redis.eval(RELEASE_LOCK, 1, lockKey, token);
+    }
+  };
+}
