@@ -110,6 +110,17 @@ describe("picture findings", () => {
     expect(f.healthy).toBe(false);
   });
 
+  it("in the daemon, a camera whose first probe has not come yet is not counted", () => {
+    const f = pictureFindings(cam, { probed: true, byCamera: new Map(), unprobed: "pending" }, null);
+    for (const x of [f.black, f.frozen, f.view])
+      expect(x).toMatchObject({ status: "unknown", required: false });
+    // In a check, a camera that should have been probed and was not is unknown and counts.
+    expect(pictureFindings(cam, { probed: true, byCamera: new Map() }, null).black).toMatchObject({
+      status: "unknown",
+      required: true,
+    });
+  });
+
   it("with --no-probes the picture findings are present but not counted", () => {
     const f = pictureFindings(cam, { probed: false }, null);
     for (const x of [f.black, f.frozen, f.view])
