@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Site } from "../src/domain/site.ts";
@@ -8,6 +7,7 @@ import type { DeviceHttp } from "../src/net/types.ts";
 import { createOnvifSession, observeDevice } from "../src/onvif/index.ts";
 import { isPollJob, type PollJob } from "../src/queues/payloads.ts";
 import type { DeviceRepository } from "../src/store/devices.ts";
+import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { ObservationRepository } from "../src/store/observations.ts";
 import { summarizeObservation } from "../src/store/devices.ts";
@@ -35,8 +35,6 @@ export type PollOutcome =
 /** Unreachable devices are polled less often, doubling up to this many intervals. */
 const MAX_BACKOFF_INTERVALS = 8;
 
-const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
-
 /**
  * One poll of one device, as a BullMQ job: observe it over ONVIF, store what it said, then
  * evaluate its whole site from the latest observation of every device and let the violation
@@ -60,10 +58,9 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
 
     // A device is never polled by two workers at once, even when a slow poll overruns its interval.
     const lockKey = deps.keys.deviceLock(siteId, deviceId);
-    const token = randomUUID();
     const lockMs = Math.max(interval, device.timeoutSeconds * 1000 * 20);
-    if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK")
-      return { status: "skipped", why: "busy" };
+    const release = await tryDeviceLock(deps.redis, lockKey, lockMs);
+    if (release === null) return { status: "skipped", why: "busy" };
     const started = deps.now();
     try {
       const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
@@ -85,7 +82,7 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
       }
       return { status: "polled", reachable, applied: evaluation !== null };
     } finally {
-      await deps.redis.eval(RELEASE_LOCK, 1, lockKey, token);
+      await release();
     }
   };
 }

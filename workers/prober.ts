@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { PictureProber } from "../src/check/pictureProbes.ts";
@@ -8,6 +7,7 @@ import type { Logger } from "../src/logging/logger.ts";
 import type { DeviceHttp } from "../src/net/types.ts";
 import { createOnvifSession, getProfilesAuto, getSnapshotUri, getStreamUri } from "../src/onvif/index.ts";
 import { isPollJob } from "../src/queues/payloads.ts";
+import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { PictureRepository } from "../src/store/pictures.ts";
 import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
@@ -29,8 +29,6 @@ export type ProbeOutcome =
   | { readonly status: "probed"; readonly cameras: number }
   | { readonly status: "skipped"; readonly why: "unknown-device" | "busy" | "no-cameras" };
 
-const RELEASE_LOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
-
 /**
  * One device's picture probes, as a BullMQ job: ask the device for its cameras' stream and
  * snapshot addresses (never stored: they may carry credentials), look at each picture through
@@ -47,10 +45,9 @@ export function createProbeProcessor(deps: ProberDeps): (job: Job) => Promise<Pr
     if (cameras.length === 0) return { status: "skipped", why: "no-cameras" };
 
     const lockKey = deps.keys.probeLock(siteId, deviceId);
-    const token = randomUUID();
     const lockMs = Math.max(60_000, site.policy.probeIntervalSeconds * 1000);
-    if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK")
-      return { status: "skipped", why: "busy" };
+    const release = await tryDeviceLock(deps.redis, lockKey, lockMs);
+    if (release === null) return { status: "skipped", why: "busy" };
     const started = deps.now();
     try {
       const addresses = new Map<string, { stream: string | null; snapshot: string | null }>();
@@ -86,7 +83,7 @@ export function createProbeProcessor(deps: ProberDeps): (job: Job) => Promise<Pr
       await evaluateAndApply(deps.evaluation, site, started);
       return { status: "probed", cameras: pictures.size };
     } finally {
-      await deps.redis.eval(RELEASE_LOCK, 1, lockKey, token);
+      await release();
     }
   };
 }
