@@ -5,13 +5,19 @@ import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
 import type { DeviceHttp } from "../src/net/types.ts";
 import { createOnvifSession, observeDevice } from "../src/onvif/index.ts";
-import { isPollJob, type PollJob } from "../src/queues/payloads.ts";
+import type { PollJob } from "../src/queues/payloads.ts";
 import type { DeviceRepository } from "../src/store/devices.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { ObservationRepository } from "../src/store/observations.ts";
 import { summarizeObservation } from "../src/store/devices.ts";
-import { evaluateAndApply, picturesInDoubt, type SiteEvaluationDeps } from "./siteEvaluation.ts";
+import { deviceJobTarget } from "./deviceJob.ts";
+import {
+  evaluateAndApply,
+  historyPending,
+  picturesInDoubt,
+  type SiteEvaluationDeps,
+} from "./siteEvaluation.ts";
 
 export interface PollerDeps {
   readonly sites: ReadonlyMap<string, Site>;
@@ -21,8 +27,11 @@ export interface PollerDeps {
   readonly observations: ObservationRepository;
   readonly devices: DeviceRepository;
   readonly evaluation: SiteEvaluationDeps;
-  /** Asks for an early picture probe of a device (at most once per `withinMs`); absent when pictures are not looked at. */
-  readonly recheckPictures?: (job: PollJob, withinMs: number) => Promise<void>;
+  /**
+   * Asks for an early picture probe or retention scan of a device (at most once per `withinMs`
+   * each); absent when this deployment does neither.
+   */
+  readonly recheck?: (work: "probe" | "retention", job: PollJob, withinMs: number) => Promise<void>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
@@ -43,14 +52,17 @@ const MAX_BACKOFF_INTERVALS = 8;
  */
 export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<PollOutcome> {
   return async (job) => {
-    if (!isPollJob(job.data)) throw new Error(`poll job ${job.id ?? "?"} has a malformed payload`);
-    const { siteId, deviceId } = job.data;
-    const site = deps.sites.get(siteId);
-    const device = site?.devices.find((d) => d.id === deviceId);
-    if (!site || !device) {
-      deps.logger.warn({ siteId, deviceId }, "poll job for a device this worker does not know; skipped");
+    const target = deviceJobTarget(deps.sites, job, "poll");
+    if (target === null) {
+      deps.logger.warn(
+        { job: job.data as unknown },
+        "poll job for a device this worker does not know; skipped",
+      );
       return { status: "skipped", why: "unknown-device" };
     }
+    const { site, device, cameras } = target;
+    const siteId = site.id;
+    const deviceId = device.id;
     const interval = site.policy.pollIntervalSeconds * 1000;
     const backoffKey = deps.keys.site(siteId).backoff;
     const skipUntil = Number((await deps.redis.hget(backoffKey, `${deviceId}:until`)) ?? 0);
@@ -64,21 +76,26 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     const started = deps.now();
     try {
       const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
-      const cameras = site.cameras.filter((c) => c.device === device.id);
-      const obs = await observeDevice({ session, cameras, policy: site.policy, now: deps.now });
+      // With retention scans in this deployment, history is theirs to search (incrementally).
+      const searchHistory = deps.evaluation.histories === undefined;
+      const obs = await observeDevice({
+        session,
+        cameras,
+        policy: site.policy,
+        now: deps.now,
+        searchHistory,
+      });
       await deps.observations.put(siteId, obs);
       await deps.devices.put(siteId, [summarizeObservation(obs)]);
       const reachable = obs.reach.status === "reachable";
       await updateBackoff(deps, backoffKey, deviceId, reachable, interval);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "poll" }, (deps.now() - started) / 1000);
       const evaluation = await evaluateAndApply(deps.evaluation, site, started);
-      if (
-        evaluation !== null &&
-        reachable &&
-        deps.recheckPictures &&
-        picturesInDoubt(evaluation, site, deviceId)
-      ) {
-        await deps.recheckPictures({ siteId, deviceId }, interval * 2);
+      if (evaluation !== null && reachable && deps.recheck) {
+        if (picturesInDoubt(evaluation, site, deviceId))
+          await deps.recheck("probe", { siteId, deviceId }, interval * 2);
+        if (historyPending(evaluation, site, deviceId))
+          await deps.recheck("retention", { siteId, deviceId }, interval * 2);
       }
       return { status: "polled", reachable, applied: evaluation !== null };
     } finally {

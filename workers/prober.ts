@@ -6,10 +6,10 @@ import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
 import type { DeviceHttp } from "../src/net/types.ts";
 import { createOnvifSession, getProfilesAuto, getSnapshotUri, getStreamUri } from "../src/onvif/index.ts";
-import { isPollJob } from "../src/queues/payloads.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { PictureRepository } from "../src/store/pictures.ts";
+import { deviceJobTarget } from "./deviceJob.ts";
 import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
 
 export interface ProberDeps {
@@ -36,12 +36,11 @@ export type ProbeOutcome =
  */
 export function createProbeProcessor(deps: ProberDeps): (job: Job) => Promise<ProbeOutcome> {
   return async (job) => {
-    if (!isPollJob(job.data)) throw new Error(`probe job ${job.id ?? "?"} has a malformed payload`);
-    const { siteId, deviceId } = job.data;
-    const site = deps.sites.get(siteId);
-    const device = site?.devices.find((d) => d.id === deviceId);
-    if (!site || !device) return { status: "skipped", why: "unknown-device" };
-    const cameras = site.cameras.filter((c) => c.device === device.id);
+    const target = deviceJobTarget(deps.sites, job, "probe");
+    if (target === null) return { status: "skipped", why: "unknown-device" };
+    const { site, device, cameras } = target;
+    const siteId = site.id;
+    const deviceId = device.id;
     if (cameras.length === 0) return { status: "skipped", why: "no-cameras" };
 
     const lockKey = deps.keys.probeLock(siteId, deviceId);

@@ -1,6 +1,10 @@
 import type { PictureInput } from "../src/compliance/rules/pictures.ts";
 import { evaluateSite, type Evaluation } from "../src/compliance/evaluate.ts";
+import { historyProbes } from "../src/domain/historyMerge.ts";
+import type { Finding } from "../src/domain/finding.ts";
+import type { DeviceObservation } from "../src/domain/observation.ts";
 import type { Site } from "../src/domain/site.ts";
+import type { HistoryRepository } from "../src/store/histories.ts";
 import { buildCheckReport } from "../src/report/checkReport.ts";
 import type { ObservationRepository } from "../src/store/observations.ts";
 import type { PictureRepository } from "../src/store/pictures.ts";
@@ -11,6 +15,8 @@ import type { ViolationEngine } from "../src/violations/engine.ts";
 export interface SiteEvaluationDeps {
   readonly observations: ObservationRepository;
   readonly pictures: PictureRepository;
+  /** Recording histories from the retention scans; absent when polls search history themselves. */
+  readonly histories?: HistoryRepository;
   readonly reports: ReportRepository;
   readonly engine: ViolationEngine;
   readonly now: () => number;
@@ -31,7 +37,7 @@ export async function evaluateAndApply(
   site: Site,
   startedAt: number,
 ): Promise<Evaluation | null> {
-  const observations = await deps.observations.all(site.id);
+  const observations = await withHistories(deps, site, await deps.observations.all(site.id));
   // A picture older than three probe intervals no longer says what the camera shows.
   const since = deps.now() - 3 * site.policy.probeIntervalSeconds * 1000;
   const pictures: PictureInput = deps.probing
@@ -57,6 +63,42 @@ export async function evaluateAndApply(
   return evaluation;
 }
 
+/**
+ * Puts each device's stored recording history (retention scans) into its observation, as if
+ * the poll had searched it. A history older than three scan intervals no longer counts.
+ */
+async function withHistories(
+  deps: SiteEvaluationDeps,
+  site: Site,
+  observations: Map<string, DeviceObservation>,
+): Promise<Map<string, DeviceObservation>> {
+  if (!deps.histories) return observations;
+  const stored = await deps.histories.all(site.id);
+  const freshSince = deps.now() - 3 * site.policy.retentionIntervalSeconds * 1000;
+  const out = new Map<string, DeviceObservation>();
+  for (const [deviceId, obs] of observations) {
+    const tokens = obs.recordings.status === "ok" ? obs.recordings.value.map((r) => r.token) : [];
+    const probes = historyProbes(stored.get(deviceId) ?? null, tokens, freshSince);
+    out.set(deviceId, { ...obs, recordingHistory: { ...obs.recordingHistory, ...probes } });
+  }
+  return out;
+}
+
+/** Required findings about the cameras of one device that are not ok. */
+function troubledCameraFindings(evaluation: Evaluation, site: Site, deviceId: string): Finding[] {
+  const cameras = new Set(site.cameras.filter((c) => c.device === deviceId).map((c) => c.id));
+  return evaluation.findings.filter(
+    (f) => f.subject.type === "camera" && cameras.has(f.subject.id) && f.required && f.status !== "ok",
+  );
+}
+
+/** Whether a device's recordings wait for their first (or a recent) retention scan. */
+export function historyPending(evaluation: Evaluation, site: Site, deviceId: string): boolean {
+  return troubledCameraFindings(evaluation, site, deviceId).some(
+    (f) => f.kind === "retention_gap" && f.reason === "history_not_searched",
+  );
+}
+
 const PICTURE_KINDS = new Set(["image_black", "image_frozen", "view_changed"]);
 
 /**
@@ -65,13 +107,7 @@ const PICTURE_KINDS = new Set(["image_black", "image_frozen", "view_changed"]);
  * scheduled probe, so a camera that was fixed stops counting as broken within a poll or two.
  */
 export function picturesInDoubt(evaluation: Evaluation, site: Site, deviceId: string): boolean {
-  const cameras = new Set(site.cameras.filter((c) => c.device === deviceId).map((c) => c.id));
-  return evaluation.findings.some(
-    (f) =>
-      f.subject.type === "camera" &&
-      cameras.has(f.subject.id) &&
-      f.required &&
-      f.status !== "ok" &&
-      (PICTURE_KINDS.has(f.kind) || (f.kind === "camera_offline" && f.reason === "stream_unavailable")),
+  return troubledCameraFindings(evaluation, site, deviceId).some(
+    (f) => PICTURE_KINDS.has(f.kind) || (f.kind === "camera_offline" && f.reason === "stream_unavailable"),
   );
 }

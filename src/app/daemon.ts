@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
-import { Queue, Worker } from "bullmq";
+import { Queue, Worker, type Job } from "bullmq";
 import { Registry } from "prom-client";
 import { createPollProcessor } from "../../workers/poller.ts";
 import { createProbeProcessor } from "../../workers/prober.ts";
+import { createRetentionScanProcessor } from "../../workers/retentionScanner.ts";
 import type { SiteEvaluationDeps } from "../../workers/siteEvaluation.ts";
 import { createPictureProber, type PictureProber } from "../check/pictureProbes.ts";
 import { missingProbeFilters } from "../media/index.ts";
@@ -16,10 +17,11 @@ import { createSigner, loadOrCreateMonitorKey } from "../ledger/keys.ts";
 import { createLedger, type Ledger } from "../ledger/ledger.ts";
 import type { Logger } from "../logging/logger.ts";
 import { createDeviceHttp } from "../net/deviceHttp.ts";
-import { QUEUE_PREFIX, QUEUES } from "../queues/names.ts";
+import { QUEUE_PREFIX, QUEUES, type QueueName } from "../queues/names.ts";
 import type { PollJob } from "../queues/payloads.ts";
 import { pollAllNow, syncPollSchedulers } from "../queues/schedulers.ts";
 import { createDeviceRepository } from "../store/devices.ts";
+import { createHistoryRepository } from "../store/histories.ts";
 import { createKeys } from "../store/keys.ts";
 import { createObservationRepository } from "../store/observations.ts";
 import { QUEUE_CONNECTION, closeRedis, createRedisFactory } from "../store/redis.ts";
@@ -56,6 +58,8 @@ export interface DaemonOptions {
   readonly probes?: boolean;
   /** Concurrent probe jobs (devices) in this process; each runs a few ffmpeg processes. */
   readonly probeConcurrency?: number;
+  /** Concurrent retention scans (devices) in this process; a full-window search can take a while on a big NVR. */
+  readonly retentionConcurrency?: number;
 }
 
 export interface Daemon {
@@ -130,7 +134,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const probeQueue = new Queue(QUEUES.probe, { connection: connection, prefix: queuePrefix });
     probeQueue.on("error", (err) => onError("queue", err));
     stack.push(() => probeQueue.close());
+    const retentionQueue = new Queue(QUEUES.retention, { connection: connection, prefix: queuePrefix });
+    retentionQueue.on("error", (err) => onError("queue", err));
+    stack.push(() => retentionQueue.close());
     const pictures = createPictureRepository(redis, keys);
+    const histories = createHistoryRepository(redis, keys);
 
     if (opts.roles.scheduler) {
       for (const c of configs) await recordConfig(ledger, c);
@@ -138,6 +146,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       const synced = await syncPollSchedulers(queue, [...sites.values()]);
       logger.info(synced, "poll schedulers in step with the configuration");
       await pollAllNow(queue, [...sites.values()], now());
+      await syncPollSchedulers(retentionQueue, [...sites.values()], "retention");
+      await pollAllNow(retentionQueue, [...sites.values()], now(), "retention");
       if (probesWanted) {
         await syncPollSchedulers(probeQueue, [...sites.values()], "probe");
         await pollAllNow(probeQueue, [...sites.values()], now(), "probe");
@@ -156,12 +166,34 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       });
     }
 
-    let worker: Worker | null = null;
     if (opts.roles.workers) {
       const http = createDeviceHttp();
       stack.push(() => http.close());
-      const workerConnection = queueFactory("worker");
-      stack.push(() => closeRedis(workerConnection));
+      /**
+       * One BullMQ worker on its own connection. Closing waits for the jobs in progress: a
+       * SIGTERM mid-poll finishes the poll, then exits. A worker that dies mid-job gives the job
+       * back after lockDurationMs.
+       */
+      const runWorker = (
+        name: QueueName,
+        processor: (job: Job) => Promise<unknown>,
+        concurrency: number,
+        lockDurationMs: number,
+      ): void => {
+        const workerConnection = queueFactory(`${name}-worker`);
+        stack.push(() => closeRedis(workerConnection));
+        const w = new Worker(name, processor, {
+          connection: workerConnection,
+          prefix: queuePrefix,
+          concurrency,
+          lockDuration: lockDurationMs,
+        });
+        w.on("error", (err) => onError(`${name}-worker`, err));
+        w.on("failed", (job, err) =>
+          logger.warn({ queue: name, job: job?.id, err: err.message }, "job failed"),
+        );
+        stack.push(() => w.close());
+      };
       let prober: PictureProber | null = null;
       if (probesWanted) {
         try {
@@ -180,24 +212,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       const evaluation: SiteEvaluationDeps = {
         observations,
         pictures,
+        histories,
         reports,
         engine,
         now,
         probing: prober !== null,
       };
       // Pictures in doubt get an early look (one per device per two poll intervals), so a camera
-      // that was fixed stops counting as broken within a poll or two, not a probe interval.
-      const recheckPictures =
-        prober === null
-          ? undefined
-          : async (job: PollJob, withinMs: number): Promise<void> => {
-              const bucket = Math.floor(now() / withinMs);
-              await probeQueue.add("probe", job, {
-                jobId: `recheck-${job.siteId}-${job.deviceId}-${bucket}`,
-                removeOnComplete: true,
-                removeOnFail: { count: 10 },
-              });
-            };
+      // that was fixed stops counting as broken within a poll or two, not a probe interval; a
+      // recording not yet searched (a new channel, say) gets its retention scan the same way.
+      const recheck = async (work: "probe" | "retention", job: PollJob, withinMs: number): Promise<void> => {
+        if (work === "probe" && prober === null) return;
+        const bucket = Math.floor(now() / withinMs);
+        await (work === "probe" ? probeQueue : retentionQueue).add(work, job, {
+          jobId: `recheck-${job.siteId}-${job.deviceId}-${bucket}`,
+          removeOnComplete: true,
+          removeOnFail: { count: 10 },
+        });
+      };
       const processor = createPollProcessor({
         sites,
         http,
@@ -209,16 +241,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         now,
         logger,
         metrics,
-        ...(recheckPictures ? { recheckPictures } : {}),
+        recheck,
       });
-      worker = new Worker(QUEUES.poll, processor, {
-        connection: workerConnection,
-        prefix: queuePrefix,
-        concurrency: opts.pollConcurrency ?? 32,
-        // A worker that dies mid-poll gives its job back after this long.
-        lockDuration: 60_000,
-      });
-      worker.on("error", (err) => onError("worker", err));
+      // A slow device holds one slot, never the others.
+      runWorker(QUEUES.poll, processor, opts.pollConcurrency ?? 32, 60_000);
       if (prober !== null) {
         const probeProcessor = createProbeProcessor({
           sites,
@@ -232,24 +258,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           logger,
           metrics,
         });
-        const probeConnection = queueFactory("probe-worker");
-        stack.push(() => closeRedis(probeConnection));
-        const probeWorker = new Worker(QUEUES.probe, probeProcessor, {
-          connection: probeConnection,
-          prefix: queuePrefix,
-          concurrency: opts.probeConcurrency ?? 2,
-          lockDuration: 120_000,
-        });
-        probeWorker.on("error", (err) => onError("probe-worker", err));
-        probeWorker.on("failed", (job, err) =>
-          logger.warn({ job: job?.id, err: err.message }, "probe failed"),
-        );
-        stack.push(() => probeWorker.close());
+        runWorker(QUEUES.probe, probeProcessor, opts.probeConcurrency ?? 2, 120_000);
       }
-      worker.on("failed", (job, err) => logger.warn({ job: job?.id, err: err.message }, "poll failed"));
-      const w = worker;
-      // Closing waits for the polls in progress: a SIGTERM mid-poll finishes it, then exits.
-      stack.push(() => w.close());
+      const scanProcessor = createRetentionScanProcessor({
+        sites,
+        http,
+        redis,
+        keys,
+        histories,
+        evaluation,
+        now,
+        logger,
+        metrics,
+      });
+      runWorker(QUEUES.retention, scanProcessor, opts.retentionConcurrency ?? 4, 120_000);
     }
 
     let server: HttpServer | null = null;
@@ -268,6 +290,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         devices,
         sessions,
         workersAlive: async () => (await queue.getWorkersCount()) > 0,
+        queueDepths: async () => {
+          const states = ["waiting", "active", "delayed", "failed"] as const;
+          const entries = await Promise.all(
+            [queue, probeQueue, retentionQueue].map(
+              async (q) => [q.name, await q.getJobCounts(...states)] as const,
+            ),
+          );
+          return Object.fromEntries(entries);
+        },
       });
       server = createHttpServer(ports);
       const listen = opts.listen ?? { host: first.http.host, port: first.http.port };

@@ -33,6 +33,8 @@ export interface HttpPortsDeps {
   readonly sessions: SessionRepository;
   /** Whether this deployment's workers are alive (BullMQ's worker list for the poll queue). */
   readonly workersAlive: () => Promise<boolean>;
+  /** Jobs per queue and state, for /metrics. */
+  readonly queueDepths?: () => Promise<Record<string, Record<string, number>>>;
 }
 
 /** The HTTP server's ports over the Redis stores: the one place the API meets the daemon's state. */
@@ -53,6 +55,7 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
     publicUrl: first.http.publicUrl,
     now: d.now,
     sites: () => infos,
+    ...(d.queueDepths ? { queueDepths: d.queueDepths } : {}),
     async status(siteId) {
       return Promise.all(
         siteIds(siteId).map(async (id): Promise<SiteStatus> => {

@@ -129,6 +129,7 @@ export interface ReasonParams {
     open: boolean;
   };
   readonly history_unavailable: { recording: string; detail: string };
+  readonly history_not_searched: { recording: string };
   readonly history_empty: { recording: string };
 
   /** maxRetentionDays null: the recording sets no limit (absent or zero). */

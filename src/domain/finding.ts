@@ -133,6 +133,7 @@ export type ReasonCode =
   | "no_gaps"
   | "recording_gaps"
   | "history_unavailable"
+  | "history_not_searched"
   | "history_empty"
   // retention_config
   | "retention_config_ok"

@@ -27,6 +27,8 @@ export interface HttpDeps {
   readonly now: () => number;
   /** The sites this daemon watches, from the configuration. */
   sites(): readonly SiteInfo[];
+  /** Jobs per queue and state (waiting, active, delayed, failed), for /metrics; absent without queues. */
+  queueDepths?(): Promise<Readonly<Record<string, Readonly<Record<string, number>>>>>;
   /** The latest evaluation of each site (all sites when siteId is absent). */
   status(siteId?: string): Promise<readonly SiteStatus[]>;
   readonly violations: ViolationsPort;

@@ -122,6 +122,17 @@ function setIf<L extends string>(g: Gauge<L>, labels: Record<L, string>, value: 
   if (value !== undefined && Number.isFinite(value)) g.set(labels, value);
 }
 
+/** Sets nurserywatch_queue_depth from BullMQ's job counts per queue and state. */
+export function refreshQueueGauges(
+  m: Metrics,
+  depths: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): void {
+  m.queueDepth.reset();
+  for (const [queue, states] of Object.entries(depths)) {
+    for (const [state, n] of Object.entries(states)) setIf(m.queueDepth, { queue, state }, n);
+  }
+}
+
 /**
  * Replaces the state gauges with what a status snapshot shows: cameras or sites that left the
  * configuration lose their series. Synchronous, so a scrape never sees a half-refreshed set.

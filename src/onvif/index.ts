@@ -8,7 +8,13 @@ export type {
   ServiceName,
   SoapRequest,
 } from "./types.ts";
-export { observeDevice, type ObserveOptions } from "./observe.ts";
+export {
+  observeDevice,
+  scanRecordingHistory,
+  type HistoryScan,
+  type HistoryScanOptions,
+  type ObserveOptions,
+} from "./observe.ts";
 export { describeDevice, type DeviceDescription } from "./describe.ts";
 export { OnvifError } from "./errors.ts";
 export { discoverDevices, type DiscoveredDevice } from "./discovery.ts";

@@ -35,6 +35,12 @@ export interface ObserveOptions {
   readonly now: () => number;
   /** Also ask GetStreamUri/GetSnapshotUri for the cameras' profiles (picture probes need them). */
   readonly withStreamUris?: boolean;
+  /**
+   * Search the recordings' history (FindEvents over the whole retention window). Default true;
+   * the daemon turns it off in polls and searches incrementally in its retention scans instead
+   * (scanRecordingHistory), so a poll stays a handful of cheap requests.
+   */
+  readonly searchHistory?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -107,12 +113,7 @@ export async function observeDevice(o: ObserveOptions): Promise<DeviceObservatio
 
   const profileList = valueOr(profiles, []);
   const jobList = valueOr(recordingJobs, []);
-  const recordingList = valueOr(recordings, []);
-  const recordingTokens = uniq(
-    cameras
-      .map((c) => recordingTokenForCamera(c, profileList, jobList, recordingList))
-      .filter((t): t is string => t !== null),
-  );
+  const recordingTokens = recordingTokensOf(cameras, profileList, jobList, valueOr(recordings, []));
   const jobs = recordingTokens.flatMap((t) => jobsForRecording(t, jobList));
   const scheduleTokens = uniq(jobs.map((j) => j.scheduleToken).filter((t): t is string => t !== null));
   const cameraProfiles = cameras
@@ -134,7 +135,7 @@ export async function observeDevice(o: ObserveOptions): Promise<DeviceObservatio
     ),
     probeEach<Schedule>(scheduleTokens, (t) => getSchedule(session, t), o),
     recordingInformation(o, recordingTokens),
-    history(o, recordingTokens, from, deviceNow),
+    o.searchHistory === false ? Promise.resolve({}) : history(o, recordingTokens, from, deviceNow),
     probeEach<readonly AnalyticsRule[]>(analyticsTokens, (t) => getRules(session, t), o),
     o.withStreamUris && via ? streamUris(o, cameraProfiles, via) : Promise.resolve(null),
   ]);
@@ -207,9 +208,75 @@ async function recordingInformation(
   );
 }
 
+/** The recordings holding the cameras' video (one token per recording, however many cameras share it). */
+function recordingTokensOf(
+  cameras: readonly Camera[],
+  profiles: readonly MediaProfile[],
+  jobs: readonly RecordingJob[],
+  recordings: readonly RecordingConfig[],
+): string[] {
+  return uniq(
+    cameras
+      .map((c) => recordingTokenForCamera(c, profiles, jobs, recordings))
+      .filter((t): t is string => t !== null),
+  );
+}
+
+export interface HistoryScanOptions {
+  readonly session: OnvifSession;
+  /** The configured cameras; those on other devices are ignored. */
+  readonly cameras: readonly Camera[];
+  /**
+   * Where the search starts (device clock, ms), given the recordings found and device-now:
+   * the whole retention window, or just past what an earlier scan already searched.
+   */
+  readonly searchFrom: (recordingTokens: readonly string[], deviceNowMs: number) => number;
+}
+
+/** What one retention scan searched and found, per recording. */
+export interface HistoryScan {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly histories: Keyed<RecordingHistory>;
+}
+
+/**
+ * A retention scan: the recordings' history (track data present or not, deleted data) from
+ * `searchFrom` to device-now, in ONE FindEvents over the recordings of the configured cameras.
+ * Finding those recordings takes GetProfiles, GetRecordings and GetRecordingJobs, as in a poll.
+ * Never throws for anything the device does: a device that cannot be read, or has no recording
+ * service, gives a failed or unsupported probe.
+ */
+export async function scanRecordingHistory(o: HistoryScanOptions): Promise<Probe<HistoryScan>> {
+  const { session } = o;
+  const secret = session.device.password;
+  const cameras = o.cameras.filter((c) => c.device === session.device.id);
+  const clock = await probeOf(() => session.syncClock(), secret);
+  if (clock.status !== "ok") return clock;
+  const services = await probeOf(async () => (await session.directory()).services, secret);
+  if (services.status !== "ok") return services;
+  if (!services.value.recording || !services.value.search) {
+    return unsupported("the device offers no recording search (Profile G)");
+  }
+  const [media, recordings, jobs] = await Promise.all([
+    probeOf(() => getProfilesAuto(session), secret),
+    probeOf(() => getRecordings(session), secret),
+    probeOf(() => getRecordingJobs(session), secret),
+  ]);
+  // Without the recordings or their jobs, which recording holds which camera cannot be told.
+  if (recordings.status !== "ok") return recordings;
+  if (jobs.status !== "ok") return jobs;
+  const profiles = media.status === "ok" ? media.value.profiles : [];
+  const tokens = recordingTokensOf(cameras, profiles, jobs.value, recordings.value);
+  const toMs = Math.floor(session.deviceNow() / 1000) * 1000;
+  const fromMs = Math.min(Math.floor(o.searchFrom(tokens, toMs) / 1000) * 1000, toMs);
+  const histories = await history({ session }, tokens, fromMs, toMs);
+  return ok({ fromMs, toMs, histories });
+}
+
 /** ONE FindEvents over all the cameras' recordings, split per recording. */
 async function history(
-  o: ObserveOptions,
+  o: Pick<ObserveOptions, "session">,
   tokens: readonly string[],
   fromMs: number,
   toMs: number,

@@ -9,6 +9,8 @@ export const QUEUES = {
   poll: "poll",
   /** One job per device's picture probes (ffmpeg; fewer at once than polls). */
   probe: "probe",
+  /** One job per device's retention scan (recording history, searched incrementally). */
+  retention: "retention",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

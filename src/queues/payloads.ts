@@ -13,6 +13,10 @@ export const pollSchedulerId = (job: PollJob): string => `poll:${job.siteId}:${j
 export type ProbeJob = PollJob;
 export const probeSchedulerId = (job: ProbeJob): string => `probe:${job.siteId}:${job.deviceId}`;
 
+/** A device's retention scans: the same ids again, on the retention queue. */
+export type RetentionJob = PollJob;
+export const retentionSchedulerId = (job: RetentionJob): string => `retention:${job.siteId}:${job.deviceId}`;
+
 export function isPollJob(data: unknown): data is PollJob {
   if (typeof data !== "object" || data === null) return false;
   const d = data as Record<string, unknown>;

@@ -1,19 +1,23 @@
 import type { Queue } from "bullmq";
 import type { Site } from "../domain/site.ts";
 import { pollOffsetMs } from "./jitter.ts";
-import { pollSchedulerId, probeSchedulerId, type PollJob } from "./payloads.ts";
+import { pollSchedulerId, probeSchedulerId, retentionSchedulerId, type PollJob } from "./payloads.ts";
 
-/** What a queue's schedulers run: polls every pollIntervalSeconds, probes every probeIntervalSeconds. */
-export type ScheduledWork = "poll" | "probe";
+/**
+ * What a queue's schedulers run: polls every pollIntervalSeconds, probes every
+ * probeIntervalSeconds, retention scans every retentionIntervalSeconds.
+ */
+export type ScheduledWork = "poll" | "probe" | "retention";
 
 const SCHEDULE: Record<ScheduledWork, { id: (job: PollJob) => string; seconds: (site: Site) => number }> = {
   poll: { id: pollSchedulerId, seconds: (s) => s.policy.pollIntervalSeconds },
   probe: { id: probeSchedulerId, seconds: (s) => s.policy.probeIntervalSeconds },
+  retention: { id: retentionSchedulerId, seconds: (s) => s.policy.retentionIntervalSeconds },
 };
 
 /**
- * Makes the poll queue's job schedulers match the sites: one per device, every
- * pollIntervalSeconds with a stable jitter; schedulers of devices no longer configured are
+ * Makes a queue's job schedulers match the sites: one per device, every interval of its
+ * kind of work (SCHEDULE) with a stable jitter; schedulers of devices no longer configured are
  * removed. Upserting is idempotent, so every process that starts may call it.
  */
 export async function syncPollSchedulers(

@@ -172,6 +172,8 @@ const en: ReasonSentences = {
     `${p.longestMinutes} min, the first from ${f.time(p.firstStart)}` +
     (p.open ? "; the last is still open." : "."),
   history_unavailable: (p) => `The recording history of ${p.recording} could not be searched (${p.detail}).`,
+  history_not_searched: (p) =>
+    `The recording history of ${p.recording} has not been searched yet, or not recently (retention scan pending).`,
   history_empty: (p) => `The recording history of ${p.recording} holds no state of its video track.`,
 
   retention_config_ok: (p) =>
@@ -307,6 +309,7 @@ const zhCN: ReasonSentences = {
     `第一处始于 ${f.time(p.firstStart)}` +
     (p.open ? "，最近一处仍在中断中。" : "。"),
   history_unavailable: (p) => `无法检索录像 ${p.recording} 的历史记录（${p.detail}）。`,
+  history_not_searched: (p) => `录像 ${p.recording} 的历史记录尚未检索或近期未检索（保存期检查待执行）。`,
   history_empty: (p) => `录像 ${p.recording} 的历史记录中没有视频轨道的状态信息。`,
 
   retention_config_ok: (p) =>

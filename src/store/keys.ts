@@ -19,6 +19,8 @@ export interface Keys {
   readonly deviceLock: (siteId: string, deviceId: string) => string;
   /** The same for a device's picture probes (they run beside its polls, never twice at once). */
   readonly probeLock: (siteId: string, deviceId: string) => string;
+  /** The same for a device's retention scans (beside its polls and probes, never twice at once). */
+  readonly scanLock: (siteId: string, deviceId: string) => string;
   /** Every key this prefix owns, as a SCAN MATCH pattern (tests delete their keys with it). */
   readonly pattern: string;
 }
@@ -38,6 +40,8 @@ export interface SiteKeys {
   readonly observations: string;
   /** Hash: camera id -> its latest PictureObservation JSON (picture probes). */
   readonly pictures: string;
+  /** Hash: device id -> DeviceHistories JSON (retention scans: recording history per recording, and the scan cursor). */
+  readonly histories: string;
   /** Hash: device id -> consecutive unreachable polls and the time before which polls are skipped (backoff). */
   readonly backoff: string;
   /** Hash: finding key -> violation id, for every finding currently pending or open. */
@@ -97,6 +101,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
         polls: `${s}:polls`,
         observations: `${s}:observations`,
         pictures: `${s}:pictures`,
+        histories: `${s}:histories`,
         backoff: `${s}:backoff`,
         tracked: `${s}:tracked`,
         violations: `${s}:violations`,
@@ -121,6 +126,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
     session: (idHash) => `${p}:session:${part(idHash, "session hash")}`,
     probeLock: (siteId, deviceId) =>
       `${p}:{site:${part(siteId, "site id")}}:probelock:${part(deviceId, "device id")}`,
+    scanLock: (siteId, deviceId) =>
+      `${p}:{site:${part(siteId, "site id")}}:scanlock:${part(deviceId, "device id")}`,
     deviceLock: (siteId, deviceId) =>
       `${p}:{site:${part(siteId, "site id")}}:pollock:${part(deviceId, "device id")}`,
     pattern: `${p}:*`,

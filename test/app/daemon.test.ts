@@ -196,4 +196,33 @@ describe("the monitor daemon", () => {
     }
     expect((await violations("all")).filter((v) => v.state === "open")).toEqual([]);
   });
+
+  test("recording history is searched by retention scans on their own schedule, never by polls; /metrics shows every queue", async () => {
+    const { sim } = await start(2, { retentionIntervalSeconds: 3600 });
+    const device = sim.device("nvr1");
+    const count = (op: string): number => device.state().requests.byOperation[op] ?? 0;
+    // The first scan runs at start; after it, polls go on without searching again.
+    await waitFor("a retention scan and a site evaluated from it", async () => {
+      if (count("FindEvents") === 0) return undefined;
+      const status = await api<{
+        sites: { report: { findings: { kind: string; status: string }[] } | null }[];
+      }>("/api/v1/status");
+      const gaps = status.sites[0]?.report?.findings.filter((f) => f.kind === "retention_gap") ?? [];
+      return gaps.length === 2 && gaps.every((f) => f.status === "ok") ? true : undefined;
+    });
+    const scans = count("FindEvents");
+    const polls = count("GetRecordingJobState");
+    await waitFor("three more polls", () => (count("GetRecordingJobState") >= polls + 6 ? true : undefined));
+    expect(count("FindEvents")).toBe(scans);
+
+    const metrics = await (await fetch(`${daemon!.httpUrl}/metrics`)).text();
+    for (const queue of ["poll", "probe", "retention"]) {
+      expect(metrics).toMatch(
+        new RegExp(`^nurserywatch_queue_depth\\{queue="${queue}",state="delayed"\\} \\d+$`, "m"),
+      );
+    }
+    expect(metrics).toMatch(
+      /^nurserywatch_poll_duration_seconds_count\{site="site1",job="retention"\} [1-9]/m,
+    );
+  });
 });

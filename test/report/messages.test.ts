@@ -93,6 +93,7 @@ const SAMPLES: { readonly [R in ReasonCode]: ReasonParams[R] } = {
   no_gaps: { maxGapMinutes: 10, windowDays: 90 },
   recording_gaps: { count: 2, longestMinutes: 120, firstStart: T, maxGapMinutes: 10, open: true },
   history_unavailable: { recording: "R1", detail: "timeout" },
+  history_not_searched: { recording: "R1" },
   history_empty: { recording: "R1" },
   retention_config_ok: { recording: "R1", maxRetentionDays: null },
   retention_config_too_short: { recording: "R1", maxRetentionDays: 30, requiredDays: 90 },

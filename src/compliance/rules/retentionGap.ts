@@ -41,7 +41,9 @@ function judge(ctx: CameraContext): Outcome {
   const clock = deviceNowOr(ctx);
   if ("unknown" in clock) return clock.unknown;
   const probe = ctx.obs.recordingHistory[rec.token];
-  if (probe?.status !== "ok") {
+  // The daemon searches history in retention scans, apart from polls: none yet for this recording.
+  if (probe === undefined) return outcome("unknown", "history_not_searched", { recording: rec.token });
+  if (probe.status !== "ok") {
     return outcome(
       "unknown",
       "history_unavailable",

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { requireKey } from "../auth.ts";
 import { allOpenViolations, type RouteContext } from "../context.ts";
-import { refreshStatusGauges } from "../metrics.ts";
+import { refreshQueueGauges, refreshStatusGauges } from "../metrics.ts";
 
 /**
  * /metrics in the Prometheus text format. With refreshMetricsOnScrape the state gauges are
@@ -28,6 +28,13 @@ export function metricsRoutes(app: FastifyInstance, ctx: RouteContext): void {
           refreshStatusGauges(deps.metrics, { sites, openViolations });
         } catch (err) {
           request.log.warn({ err }, "metrics: could not refresh status gauges; serving the previous values");
+        }
+        if (deps.queueDepths) {
+          try {
+            refreshQueueGauges(deps.metrics, await deps.queueDepths());
+          } catch (err) {
+            request.log.warn({ err }, "metrics: could not read the queues; serving the previous depths");
+          }
         }
       }
       const body = await deps.metrics.registry.metrics();
