@@ -9,12 +9,17 @@
  *   gave it), from BullMQ's event stream in the private Redis (every job, not a sample),
  *   cross-checked against processedOn - (timestamp + delay) of the completed jobs BullMQ keeps;
  * - CPU and RSS of the daemon process (/proc/PID/stat, /proc/PID/status);
- * - Redis memory per camera (used_memory after the run minus the empty server's, / cameras).
+ * - Redis memory per camera (used_memory after the run minus the empty server's, / cameras);
+ * - retention scans: how long the start-up full-window scans of every NVR took, and the
+ *   scans (full or incremental) that ran inside the window.
+ * Picture probes are off (`--no-probes`): they run ffmpeg per camera and have bench:probe.
  * Targets (the issue): p99 lateness < 2 s, <= 100 KB of daemon RSS and <= 20 KB of Redis per camera.
  *
  * Environment (all optional): NW_FLEET_NURSERIES [250], NW_FLEET_CAMERAS_PER_NURSERY [20],
  * NW_FLEET_INTERVAL_SECONDS [30], NW_FLEET_WARMUP_SECONDS [one interval],
- * NW_FLEET_MEASURE_SECONDS [120], NW_FLEET_SIMULATORS [3], NW_FLEET_DAEMON_NODE_ARGS [none]: extra
+ * NW_FLEET_MEASURE_SECONDS [120], NW_FLEET_SIMULATORS [3], NW_FLEET_RETENTION_INTERVAL_SECONDS [3600]
+ * (every NVR's first retention scan searches 90 days at start; later ones only what is new: a
+ * short interval puts those incremental scans inside the window), NW_FLEET_DAEMON_NODE_ARGS [none]: extra
  * node options for the daemon, space-separated (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  * The last stdout line is one JSON object with every figure.
  */
@@ -62,6 +67,7 @@ const shape: FleetShape = {
   camerasPerNursery: envInt("NW_FLEET_CAMERAS_PER_NURSERY", 20, 1),
   intervalSeconds: envInt("NW_FLEET_INTERVAL_SECONDS", 30, 1),
   simulators: envInt("NW_FLEET_SIMULATORS", 3, 1),
+  retentionIntervalSeconds: envInt("NW_FLEET_RETENTION_INTERVAL_SECONDS", 3600, 1),
 };
 const warmupSeconds = envInt("NW_FLEET_WARMUP_SECONDS", shape.intervalSeconds, 0);
 const measureSeconds = envInt("NW_FLEET_MEASURE_SECONDS", 120, 5);
@@ -163,6 +169,7 @@ try {
 
   const sitesDir = writeSites(dir, shape, urls, redisServer.url, PASSWORD);
   const follower = createEventFollower(client, `${QUEUE_PREFIX}:${QUEUE_NAME}:events`);
+  const scanFollower = createEventFollower(client, `${QUEUE_PREFIX}:retention:events`);
   queueConnection = new Redis(redisServer.url, {
     maxRetriesPerRequest: null,
     connectionName: "bench-fleet-queue",
@@ -175,7 +182,8 @@ try {
   daemon = spawnBenchChild(
     "daemon",
     process.execPath,
-    [...daemonNodeArgs, CLI, "start", "--config", sitesDir, "--log-level", "warn"],
+    // Polling is measured here; picture probes (ffmpeg per camera) have their own bench:probe.
+    [...daemonNodeArgs, CLI, "start", "--config", sitesDir, "--no-probes", "--log-level", "warn"],
     daemonEnv(),
   );
   const d = daemon;
@@ -189,6 +197,7 @@ try {
     while (sampling && !stop.signal.aborted) {
       try {
         await follower.read();
+        await scanFollower.read();
         if (tick % 2 === 0) {
           await completed.sample();
           const s = procSample(d.pid);
@@ -244,6 +253,7 @@ try {
   sampling = false;
   await sampler;
   await follower.read();
+  await scanFollower.read();
   const lastRead = Date.now();
   if (samplingError) log(`a sampling read failed (kept going): ${(samplingError as Error).message}`);
 
@@ -284,6 +294,17 @@ try {
     .filter((s) => s.processedOn >= a.at && s.processedOn < b.at)
     .map((s) => s.lateMs)
     .sort((x, y) => x - y);
+
+  // --- retention scans -------------------------------------------------------------------------
+  const scans = [...scanFollower.jobs.values()].filter((j) => j.finishedAt !== null && j.activeAt !== null);
+  const fullScans = scans.filter((j) => j.result === "scanned:full");
+  const firstFullDoneAt =
+    fullScans.length >= shape.nurseries ? Math.max(...fullScans.map((j) => j.finishedAt!)) : null;
+  const scansInWindow = scans.filter((j) => j.finishedAt! >= a.at && j.finishedAt! < b.at);
+  const scanOutcomes: Record<string, number> = {};
+  for (const j of scansInWindow) scanOutcomes[j.result ?? "?"] = (scanOutcomes[j.result ?? "?"] ?? 0) + 1;
+  const scanMs = (js: readonly JobTimeline[]): number[] =>
+    js.map((j) => j.finishedAt! - j.activeAt!).sort((x, y) => x - y);
 
   // --- CPU and memory -------------------------------------------------------------------------
   const cpuMs = b.daemon.cpuMs - a.daemon.cpuMs;
@@ -328,6 +349,17 @@ try {
       durationMsP99: p(durations, 99),
       soapRequestsPerPoll: round(soapPerPoll, 1),
       daemonStderrLinesInWindow: stderrAtB - stderrAtA,
+    },
+    retention: {
+      intervalSeconds: shape.retentionIntervalSeconds,
+      fullScans: fullScans.length,
+      allFullScansDoneAfterDaemonStartMs: firstFullDoneAt === null ? null : firstFullDoneAt - daemonStarted,
+      fullScanMsP50: p(scanMs(fullScans), 50),
+      fullScanMsP99: p(scanMs(fullScans), 99),
+      inWindow: scansInWindow.length,
+      inWindowOutcomes: scanOutcomes,
+      inWindowScanMsP50: p(scanMs(scansInWindow), 50),
+      inWindowScanMsP99: p(scanMs(scansInWindow), 99),
     },
     lateness: {
       jobs: lateness.length,
@@ -421,6 +453,18 @@ try {
         .join(", ") || "none",
     ],
     ["missed scheduler slots", String(missedSlots)],
+    [
+      "retention scans at start",
+      `${result.retention.fullScans} full-window scans, all done ${result.retention.allFullScansDoneAfterDaemonStartMs ?? "?"} ms after the daemon started; ${result.retention.fullScanMsP50} / ${result.retention.fullScanMsP99} ms each (p50 / p99)`,
+    ],
+    [
+      "retention scans in window",
+      `${scansInWindow.length} every ${shape.retentionIntervalSeconds} s (${
+        Object.entries(scanOutcomes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "none"
+      }); ${result.retention.inWindowScanMsP50} / ${result.retention.inWindowScanMsP99} ms each`,
+    ],
     [
       "poll duration p50 / p99",
       `${result.polls.durationMsP50} / ${result.polls.durationMsP99} ms; ${result.polls.soapRequestsPerPoll} SOAP requests per poll`,

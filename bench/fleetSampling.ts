@@ -118,7 +118,7 @@ export interface JobTimeline {
   activeAt: number | null;
   finishedAt: number | null;
   outcome: "completed" | "failed" | null;
-  /** PollOutcome.status/why from the return value ("polled", "skipped:busy", ...). */
+  /** The job's outcome from its return value ("polled", "skipped:busy", "scanned:incremental", ...). */
   result: string | null;
 }
 
@@ -201,9 +201,13 @@ function outcomeOf(returnvalue: string | undefined): string {
       status?: string;
       why?: string;
       reachable?: boolean;
+      mode?: string;
     } | null;
     if (!v?.status) return "unknown";
     if (v.status === "skipped") return `skipped:${v.why ?? "?"}`;
+    // Retention scans: "scanned:full", "scanned:incremental", "failed", "unsupported".
+    if (v.status === "scanned") return `scanned:${v.mode ?? "?"}`;
+    if (v.status === "failed" || v.status === "unsupported") return v.status;
     return v.reachable === false ? "polled:unreachable" : "polled";
   } catch {
     return "unknown";

@@ -12,6 +12,8 @@ export interface FleetShape {
   readonly camerasPerNursery: number;
   readonly simulators: number;
   readonly intervalSeconds: number;
+  /** Retention scans (recording history, searched incrementally) every this many seconds. */
+  readonly retentionIntervalSeconds: number;
 }
 
 export const USERNAME = "monitor";
@@ -76,7 +78,10 @@ export function writeSites(
       // Port 0: the daemon prints the address it got; the benchmark does not use the API.
       http: { listen: "127.0.0.1:0" },
       redis: { url: redisUrl },
-      policy: { pollIntervalSeconds: shape.intervalSeconds },
+      policy: {
+        pollIntervalSeconds: shape.intervalSeconds,
+        retentionIntervalSeconds: shape.retentionIntervalSeconds,
+      },
       ledger: { keyFile: "../monitor-ed25519.pem" },
       devices: [
         {

@@ -94,8 +94,14 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
       if (evaluation !== null && reachable && deps.recheck) {
         if (picturesInDoubt(evaluation, site, deviceId))
           await deps.recheck("probe", { siteId, deviceId }, interval * 2);
-        if (historyPending(evaluation, site, deviceId))
-          await deps.recheck("retention", { siteId, deviceId }, interval * 2);
+        // A recording never searched on a device never scanned waits for the start-up scan, already
+        // queued; one that appeared since the last scan (or history gone stale) gets an early scan,
+        // at most one per device every five minutes.
+        if (
+          historyPending(evaluation, site, deviceId) &&
+          (await deps.evaluation.histories?.get(siteId, deviceId)) != null
+        )
+          await deps.recheck("retention", { siteId, deviceId }, Math.max(interval * 2, 300_000));
       }
       return { status: "polled", reachable, applied: evaluation !== null };
     } finally {

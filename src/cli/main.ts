@@ -63,8 +63,12 @@ function buildProgram(setExit: (code: number) => void): Command {
       collect,
       [],
     )
+    .option(
+      "--no-probes",
+      "do not look at pictures (no ffmpeg): picture findings are left out of the verdict",
+    )
     .addOption(logLevelOption("info"))
-    .action(async (opts: { config: string[]; logLevel: string }) => {
+    .action(async (opts: { config: string[]; logLevel: string; probes: boolean }) => {
       setExit(await startCommand(opts));
     });
 
@@ -72,8 +76,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command("worker")
     .description("run only the poll workers against the same Redis, to add capacity on another host")
     .requiredOption("-c, --config <file-or-folder>", "the same site configuration(s) as `start`", collect, [])
+    .option("--no-probes", "run no picture probes in this process (no ffmpeg)")
     .addOption(logLevelOption("info"))
-    .action(async (opts: { config: string[]; logLevel: string }) => {
+    .action(async (opts: { config: string[]; logLevel: string; probes: boolean }) => {
       setExit(await workerCommand(opts));
     });
 

@@ -139,11 +139,12 @@ async function setup() {
 describe("retention scans", () => {
   test("search the whole window once, then incrementally; gaps match a whole-window search and are told once", async () => {
     const t = await setup();
-    // Polls leave history to the scans: no FindEvents, and a retention scan is asked for.
+    // Polls leave history to the scans: no FindEvents. Before the first scan (queued at start)
+    // the gaps cannot be told, and no second scan is asked for.
     expect(await t.poll(job())).toMatchObject({ status: "polled", reachable: true });
     expect(t.findEvents()).toBe(0);
     expect(await t.gapFinding("cam1")).toMatchObject({ status: "unknown", reason: "history_not_searched" });
-    expect(t.rechecks).toContain("retention");
+    expect(t.rechecks).toEqual([]);
 
     const first = await t.scan();
     expect(first).toMatchObject({ status: "scanned", mode: "full", recordings: 2 });
@@ -227,5 +228,20 @@ describe("retention scans", () => {
     expect(await t.gapFinding("cam1")).toMatchObject({ status: "ok" });
     t.clock.advance(FULL_SCAN_EVERY_MS);
     expect(await t.scan()).toMatchObject({ status: "scanned", mode: "full" });
+  });
+
+  test("a recording that appears after the last scan is searched early, asked for by a poll", async () => {
+    const t = await setup();
+    t.device.setChannel(2, { recording: false });
+    await t.poll(job());
+    expect(await t.scan()).toMatchObject({ status: "scanned", mode: "full", recordings: 1 });
+    t.clock.advance(10 * MIN);
+    t.device.setChannel(2, { recording: true });
+    await t.poll(job());
+    expect(await t.gapFinding("cam2")).toMatchObject({ status: "unknown", reason: "history_not_searched" });
+    expect(t.rechecks).toEqual(["retention"]);
+    // A recording the last scan did not know is searched over the whole window.
+    expect(await t.scan()).toMatchObject({ status: "scanned", mode: "full", recordings: 2 });
+    expect(await t.gapFinding("cam2")).toMatchObject({ status: "ok" });
   });
 });

@@ -10,6 +10,8 @@ export interface StartOptions {
   /** Site files, or folders of *.yaml site files (a district deployment). */
   readonly config: readonly string[];
   readonly logLevel: string;
+  /** Look at pictures (ffmpeg); false for `--no-probes`. Default true. */
+  readonly probes?: boolean;
 }
 
 /** Every site file named, folders expanded to their *.yaml / *.yml files in name order. */
@@ -50,7 +52,7 @@ async function runUntilSignal(
 ): Promise<number> {
   const configs = await loadAll(opts.config);
   const logger = createLogger({ level: opts.logLevel });
-  const daemon = await startDaemon({ configs, roles, logger });
+  const daemon = await startDaemon({ configs, roles, logger, probes: opts.probes !== false });
   announce(daemon.httpUrl);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
