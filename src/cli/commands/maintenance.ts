@@ -4,7 +4,7 @@ import { loadConfig, processEnv } from "../../config/load.ts";
 import type { LoadedConfig } from "../../config/types.ts";
 import type { Subject, SubjectType } from "../../domain/finding.ts";
 import type { MaintenanceWindow } from "../../domain/violation.ts";
-import { parseInstant } from "../../http/dates.ts";
+import { parseInstant } from "../../domain/zonedTime.ts";
 import { createLedger } from "../../ledger/ledger.ts";
 import { createSigner, loadMonitorKey, MonitorKeyError } from "../../ledger/keys.ts";
 import { createKeys } from "../../store/keys.ts";

@@ -1,8 +1,8 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Subject } from "../../domain/finding.ts";
+import { DATE_HINT, parseInstant } from "../../domain/zonedTime.ts";
 import { NO_STORE, siteOr404, type RouteContext } from "../context.ts";
-import { DATE_HINT, parseInstant } from "../dates.ts";
 import type { SiteInfo } from "../deps.ts";
 import { MaintenanceListSchema, MaintenanceWindowSchema, SubjectSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { DATE_HINT, parseInstant } from "../../domain/zonedTime.ts";
 import { NO_STORE, siteOr404, type RouteContext } from "../context.ts";
-import { DATE_HINT, parseInstant } from "../dates.ts";
 import type { SiteInfo, SiteReport } from "../deps.ts";
 import { ReportResponseSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";

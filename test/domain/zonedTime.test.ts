@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { offsetAt, parseInstant, zonedToUtc } from "../../src/http/dates.ts";
+import { offsetAt, parseInstant, startOfDayInZone, zonedToUtc } from "../../src/domain/zonedTime.ts";
 
 const at = (field: string, value: string, tz = "Asia/Shanghai"): string => {
   const r = parseInstant(field, value, tz);
@@ -53,5 +53,32 @@ describe("zonedToUtc", () => {
     );
     expect(offsetAt(Date.UTC(2026, 0, 1), "Asia/Shanghai")).toBe(8 * 3600_000);
     expect(offsetAt(Date.UTC(2026, 6, 1), "America/New_York")).toBe(-4 * 3600_000);
+  });
+});
+
+describe("startOfDayInZone", () => {
+  const start = (y: number, m: number, d: number, tz: string): string =>
+    new Date(startOfDayInZone(Date.UTC(y, m - 1, d), tz)).toISOString();
+
+  it("takes the first minute of the day where midnight is skipped by DST", () => {
+    // Chile moved clocks from 00:00 to 01:00 (UTC-4 -> UTC-3) on 2024-09-08.
+    expect(start(2024, 9, 8, "America/Santiago")).toBe("2024-09-08T04:00:00.000Z");
+    // Clocks went back at 24:00 on 2024-04-06 (to 23:00, UTC-3 -> UTC-4): the 7th began at 04:00Z.
+    expect(start(2024, 4, 7, "America/Santiago")).toBe("2024-04-07T04:00:00.000Z");
+  });
+
+  it("takes the first of two midnights where clocks go back to 00:00", () => {
+    // Cuba went from 01:00 CDT back to 00:00 CST on 2024-11-03: midnight came at 04:00Z and 05:00Z.
+    expect(start(2024, 11, 3, "America/Havana")).toBe("2024-11-03T04:00:00.000Z");
+  });
+
+  it("takes the first of two midnights east of UTC too", () => {
+    // Jordan went from 01:00 (UTC+3) back to 00:00 (UTC+2) on 2021-10-29: midnight at 21:00Z and 22:00Z the day before.
+    expect(start(2021, 10, 29, "Asia/Amman")).toBe("2021-10-28T21:00:00.000Z");
+  });
+
+  it("keeps the seconds of an offset that has them", () => {
+    // Liberia kept UTC-0:44:30 until 1972: midnight was 00:44:30Z, not a minute boundary.
+    expect(start(1970, 6, 15, "Africa/Monrovia")).toBe("1970-06-15T00:44:30.000Z");
   });
 });
