@@ -90,10 +90,10 @@ export function parseInstant(field: string, value: string, timeZone: string): In
     const sign = om[1] === "-" ? -1 : 1;
     return { ok: true, ms: Date.UTC(y, mo - 1, day, h, mi, s, ms) - sign * minutes * 60_000 };
   }
-  // A bare date is read with zonedToUtc, not startOfDayInZone as config/ reads one: the same
-  // except on days whose midnight DST skips or doubles (America/Santiago, America/Havana,
-  // Atlantic/Azores), where this gives 23:00 the day before (zones west of UTC) or the second
-  // midnight (east of it).
+  // A bare date is the day's start, as config/ reads one: on days whose midnight DST skips or
+  // doubles (America/Santiago, America/Havana, Atlantic/Azores) plain wall-clock conversion
+  // would give 23:00 the day before, or the second midnight.
+  if (d !== null) return { ok: true, ms: startOfDayInZone(Date.UTC(y, mo - 1, day), timeZone) };
   return { ok: true, ms: zonedToUtc(Date.UTC(y, mo - 1, day, h, mi, s, ms), timeZone) };
 }
 

@@ -40,6 +40,13 @@ describe("parseInstant", () => {
       expect(problem(v), v).toContain("is not a date");
   });
 
+  it("reads a date as the day's start even where DST skips its midnight", () => {
+    // Santiago: clocks go from 24:00 on 5 September to 01:00 on the 6th; the 6th begins at 01:00 -03.
+    expect(at("from", "2026-09-06", "America/Santiago")).toBe("2026-09-06T04:00:00.000Z");
+    // Havana: 00:00 on 8 March 2026 does not exist; the day begins at 01:00 CDT.
+    expect(at("from", "2026-03-08", "America/Havana")).toBe("2026-03-08T05:00:00.000Z");
+  });
+
   it("accepts a leap day in a leap year", () => {
     expect(at("from", "2024-02-29", "UTC")).toBe("2024-02-29T00:00:00.000Z");
   });
