@@ -103,6 +103,7 @@ async function store(
   const kept = {
     searchedAt: stored?.searchedAt ?? null,
     fullAt: stored?.fullAt ?? null,
+    windowMs: stored?.windowMs ?? 0,
     recordings: stored?.recordings ?? {},
   };
   const fail = async (error: ProbeError): Promise<ScanOutcome> => {
@@ -135,6 +136,7 @@ async function store(
     last: { status: "searched", at, mode },
     searchedAt: at,
     fullAt: mode === "full" ? at : (stored?.fullAt ?? at),
+    windowMs: mode === "full" ? windowMs : (stored?.windowMs ?? windowMs),
     recordings,
   });
   return {

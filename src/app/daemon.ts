@@ -226,7 +226,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         const bucket = Math.floor(now() / withinMs);
         await (work === "probe" ? probeQueue : retentionQueue).add(work, job, {
           jobId: `recheck-${job.siteId}-${job.deviceId}-${bucket}`,
-          removeOnComplete: true,
+          // Kept (not removed at once) for the bucket's length: a job id BullMQ still holds is not
+          // added again, so a device gets at most one early look per bucket however often asked.
+          removeOnComplete: { age: Math.ceil(withinMs / 1000) },
           removeOnFail: { count: 10 },
         });
       };

@@ -20,6 +20,8 @@ export interface DeviceHistories {
   /** Our clock (ms) at the newest scan that searched, and at the newest that searched the whole window. */
   readonly searchedAt: number | null;
   readonly fullAt: number | null;
+  /** The retention window (ms) the stored histories reach back over; a wider one needs a full search. */
+  readonly windowMs: number;
   /** Recording token -> its history, compacted to the retention window. */
   readonly recordings: Readonly<Record<string, RecordingHistory>>;
 }
@@ -38,8 +40,9 @@ export const SCAN_OVERLAP_MS = 15 * 60_000;
 
 /**
  * Where an incremental scan starts (device clock, ms), or null when the whole window must be
- * searched: nothing stored yet, a recording not searched before, the daily full search due, the
- * device clock gone back before the cursor, or the cursor older than the window anyway.
+ * searched: nothing stored yet, a recording not searched before, the daily full search due, a
+ * retention window wider than the stored one (retentionDays raised), the device clock gone back
+ * before the cursor, or the cursor older than the window anyway.
  */
 export function incrementalFrom(
   stored: DeviceHistories | null,
@@ -49,6 +52,7 @@ export function incrementalFrom(
   nowMs: number,
 ): number | null {
   if (stored === null || stored.fullAt === null || nowMs - stored.fullAt >= FULL_SCAN_EVERY_MS) return null;
+  if (!(stored.windowMs >= deviceNowMs - windowStartMs)) return null;
   if (tokens.length === 0) return null;
   let cursor = Infinity;
   for (const t of tokens) {
@@ -115,35 +119,24 @@ export function mergeHistory(stored: RecordingHistory | null, fresh: RecordingHi
  * Keeps what the rules need of a history inside a window starting at `windowStartMs`: per
  * track the last state at or before the window's start (the state the window starts in) and
  * every change after it; repeated states of a track are dropped (they change nothing);
- * deletions before the window are dropped. At most MAX_TRACK_STATES changes are kept: when
- * more, the oldest go and `from` moves up to the first kept one, so the history never claims
- * to cover time it no longer describes.
+ * deletions before the window are dropped. At most about MAX_TRACK_STATES changes are kept:
+ * when more, the window's start moves up until they fit (each track still keeps the state it
+ * opens in, so a steady track is never forgotten because another one flaps) and `from` moves
+ * with it, so the history never claims to cover time it no longer describes.
  */
 export function compactHistory(h: RecordingHistory, windowStartMs: number): RecordingHistory {
-  const ordered = h.trackStates
-    .map((s, i) => ({ s, t: at(s.time), i }))
-    .filter((x) => Number.isFinite(x.t))
-    .sort((a, b) => a.t - b.t || a.i - b.i);
-  // The last state of each track at or before the window's start.
-  const opening = new Map<string, number>();
-  for (const x of ordered) if (x.t <= windowStartMs) opening.set(x.s.track, x.i);
-  const last = new Map<string, boolean>();
-  let kept: TrackState[] = [];
-  for (const x of ordered) {
-    if (x.t <= windowStartMs && opening.get(x.s.track) !== x.i) continue;
-    if (last.get(x.s.track) === x.s.isDataPresent) continue;
-    last.set(x.s.track, x.s.isDataPresent);
-    kept.push(x.s);
-  }
-  let from = Math.max(at(h.from), windowStartMs);
+  let start = windowStartMs;
+  let kept = keptStates(h.trackStates, start);
   if (kept.length > MAX_TRACK_STATES) {
-    kept = kept.slice(kept.length - MAX_TRACK_STATES);
-    from = Math.max(from, at(kept[0]!.time));
+    start = at(kept[kept.length - MAX_TRACK_STATES]!.time);
+    kept = keptStates(kept, start);
   }
+  const from = Math.max(at(h.from), start);
   const seen = new Set<string>();
   const deletions: Deletion[] = [];
   for (const d of h.deletions) {
     const key = `${d.time}|${d.track}|${d.startTime ?? ""}|${d.endTime ?? ""}`;
+    // By the retention window, not a start moved up for flapping: a deletion is rare and always matters.
     if (!(at(d.time) >= windowStartMs) || seen.has(key)) continue;
     seen.add(key);
     deletions.push(d);
@@ -154,4 +147,23 @@ export function compactHistory(h: RecordingHistory, windowStartMs: number): Reco
     trackStates: kept,
     deletions,
   };
+}
+
+/** Each track's state at `startMs` (its last change at or before) and its changes after, repeats dropped. */
+function keptStates(states: readonly TrackState[], startMs: number): TrackState[] {
+  const ordered = states
+    .map((s, i) => ({ s, t: at(s.time), i }))
+    .filter((x) => Number.isFinite(x.t))
+    .sort((a, b) => a.t - b.t || a.i - b.i);
+  const opening = new Map<string, number>();
+  for (const x of ordered) if (x.t <= startMs) opening.set(x.s.track, x.i);
+  const last = new Map<string, boolean>();
+  const kept: TrackState[] = [];
+  for (const x of ordered) {
+    if (x.t <= startMs && opening.get(x.s.track) !== x.i) continue;
+    if (last.get(x.s.track) === x.s.isDataPresent) continue;
+    last.set(x.s.track, x.s.isDataPresent);
+    kept.push(x.s);
+  }
+  return kept;
 }

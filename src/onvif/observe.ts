@@ -263,11 +263,12 @@ export async function scanRecordingHistory(o: HistoryScanOptions): Promise<Probe
     probeOf(() => getRecordings(session), secret),
     probeOf(() => getRecordingJobs(session), secret),
   ]);
-  // Without the recordings or their jobs, which recording holds which camera cannot be told.
+  // Without the profiles, recordings or jobs, which recording holds which camera cannot be told
+  // for sure; a scan that guessed would drop the stored history of the recordings it missed.
+  if (media.status !== "ok") return media;
   if (recordings.status !== "ok") return recordings;
   if (jobs.status !== "ok") return jobs;
-  const profiles = media.status === "ok" ? media.value.profiles : [];
-  const tokens = recordingTokensOf(cameras, profiles, jobs.value, recordings.value);
+  const tokens = recordingTokensOf(cameras, media.value.profiles, jobs.value, recordings.value);
   const toMs = Math.floor(session.deviceNow() / 1000) * 1000;
   const fromMs = Math.min(Math.floor(o.searchFrom(tokens, toMs) / 1000) * 1000, toMs);
   const histories = await history({ session }, tokens, fromMs, toMs);

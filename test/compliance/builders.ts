@@ -135,7 +135,13 @@ export const recordingInfo = (
 export const history = (
   states: RecordingHistory["trackStates"],
   deletions: RecordingHistory["deletions"] = [],
-): RecordingHistory => ({ from: iso(NOW - 90 * DAY), to: iso(NOW), trackStates: states, deletions });
+): RecordingHistory => ({
+  from: iso(NOW - 90 * DAY),
+  // Searched up to device-now (the healthy device runs 2 s ahead of us).
+  to: iso(NOW + 2 * SECOND),
+  trackStates: states,
+  deletions,
+});
 
 export const presentSince = (t: number): RecordingHistory["trackStates"][number] => ({
   time: iso(t),

@@ -152,6 +152,18 @@ describe("compactHistory", () => {
     expect(compactHistory(h, T0 + H).deletions).toEqual([del(T0 + 4 * H)]);
   });
 
+  it("bounding a flapping track never forgets the state of a steady one", () => {
+    const flapping = Array.from({ length: MAX_TRACK_STATES + 2 }, (_, i) =>
+      state(T0 + (i + 1) * 60_000, i % 2 === 1, "V2"),
+    );
+    const h = history(T0, T0 + 1000 * H, [state(T0, true, "V1"), state(T0, true, "V2"), ...flapping]);
+    const c = compactHistory(h, T0);
+    expect(c.trackStates.length).toBeLessThanOrEqual(MAX_TRACK_STATES + 1);
+    // V1 always had data, so nothing is missing whatever V2 does.
+    expect(findGaps(h.trackStates, T0, T0 + 1000 * H)).toEqual([]);
+    expect(findGaps(c.trackStates, Date.parse(c.from), T0 + 1000 * H)).toEqual([]);
+  });
+
   it("bounds a flapping recording and says from where it still knows", () => {
     const states = Array.from({ length: MAX_TRACK_STATES + 10 }, (_, i) =>
       state(T0 + i * 60_000, i % 2 === 0),
@@ -168,6 +180,7 @@ describe("incrementalFrom", () => {
     last: { status: "searched", at: T0, mode: "full" },
     searchedAt: T0,
     fullAt: T0,
+    windowMs: 90 * 24 * H,
     recordings: { R1: history(T0 - 90 * 24 * H, T0 + H), R2: history(T0 - 90 * 24 * H, T0 + 2 * H) },
     ...over,
   });
@@ -187,6 +200,8 @@ describe("incrementalFrom", () => {
     expect(incrementalFrom(stored(), ["R1"], T0 + 3 * H, windowStart, T0 + FULL_SCAN_EVERY_MS)).toBeNull();
     // The device clock went back before the cursor.
     expect(incrementalFrom(stored(), ["R1"], T0, windowStart, T0)).toBeNull();
+    // retentionDays raised past what the stored histories reach back over.
+    expect(incrementalFrom(stored(), ["R1"], T0 + 3 * H, T0 + 3 * H - 120 * 24 * H, T0)).toBeNull();
     // The cursor lies before the window: a full search costs the same.
     expect(incrementalFrom(stored(), ["R1"], T0 + 3 * H, T0 + 2 * H, T0)).toBeNull();
   });
@@ -199,6 +214,7 @@ describe("historyProbes", () => {
       last: { status: "failed", at: T0 + 2 * H, error: { kind: "timeout", message: "no answer" } },
       searchedAt: T0 + H,
       fullAt: T0 + H,
+      windowMs: 90 * 24 * H,
       recordings: { R1: h },
     };
     expect(historyProbes(s, ["R1"], T0)).toEqual({ R1: { status: "ok", value: h } });
@@ -214,6 +230,7 @@ describe("historyProbes", () => {
       last: { status: "searched", at: T0, mode: "full" },
       searchedAt: T0,
       fullAt: T0,
+      windowMs: 90 * 24 * H,
       recordings: { R1: h },
     };
     expect(historyProbes(s, ["R1", "R2"], T0)).toEqual({ R1: { status: "ok", value: h } });

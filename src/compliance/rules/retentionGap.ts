@@ -9,7 +9,7 @@ import { recordingOf } from "../memo.ts";
 import { earliestVideoData } from "../recordingLookup.ts";
 import { DAY, MINUTE, isoOf, parseIso } from "../time.ts";
 
-/** Gaps listed one by one in the evidence; beyond this only their number is given. */
+/** Gaps listed one by one in the evidence (the newest); beyond this only their number is given. */
 const MAX_LISTED_GAPS = 100;
 
 export interface RecordingGap {
@@ -26,7 +26,8 @@ export interface RecordingGap {
  * the start-state events that give the state at the window's start. The window starts
  * retentionDays before device-now, and never before the camera was commissioned (there was
  * nothing to record) nor before the recording's earliest video data (that is retention depth,
- * judged by retention_short). A gap still open at the end is counted up to device-now. With several
+ * judged by retention_short), and only over the searched stretch. A gap still open at the end is
+ * counted up to device-now or the search's end, whichever is earlier. With several
  * video tracks, data is missing only where every track with a known state says so.
  * Each gap is listed, so the violation lifecycle can report each as one incident.
  */
@@ -78,19 +79,26 @@ function judge(ctx: CameraContext): Outcome {
   const commissioned = parseIso(ctx.camera.commissionedAt ?? ctx.site.commissionedAt);
   // What lies before the earliest data is retention depth (retention_short), not a hole in it.
   const earliest = earliestVideoData(ctx.obs, rec);
+  // Judged only over what was searched: a history kept between the daemon's retention scans
+  // ends at the last scan (data may have come back since), and a very long one may have been
+  // cut at its start (historyMerge.ts).
+  const searchedFrom = parseIso(history.from);
+  const searchedTo = parseIso(history.to);
   const windowStart = Math.max(
     deviceNow - policy.retentionDays * DAY,
     commissioned ?? -Infinity,
     typeof earliest === "number" ? earliest : -Infinity,
+    searchedFrom ?? -Infinity,
   );
-  const gaps = findGaps(states, windowStart, deviceNow).filter(
+  const windowEnd = Math.min(deviceNow, searchedTo ?? Infinity);
+  const gaps = findGaps(states, windowStart, windowEnd).filter(
     (g) => g.end - g.start > policy.maxGapMinutes * MINUTE,
   );
   const evidence = {
     recording: rec.token,
     videoTracks: tracks,
     windowStart: isoOf(windowStart),
-    windowEnd: isoOf(deviceNow),
+    windowEnd: isoOf(windowEnd),
     searchedFrom: history.from,
     searchedTo: history.to,
     stateEvents: states.length,
@@ -120,7 +128,8 @@ function judge(ctx: CameraContext): Outcome {
       maxGapMinutes: policy.maxGapMinutes,
       open: listed.some((g) => g.open),
     },
-    { ...evidence, gaps: listed.slice(0, MAX_LISTED_GAPS), gapsTotal: listed.length },
+    // The newest: each is reported as an incident when first seen, so the older ones already were.
+    { ...evidence, gaps: listed.slice(-MAX_LISTED_GAPS), gapsTotal: listed.length },
   );
 }
 

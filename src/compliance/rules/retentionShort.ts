@@ -45,7 +45,11 @@ function judge(ctx: CameraContext): Outcome {
   const toleranceMs = policy.retentionToleranceHours * HOUR;
   const neededMs = requiredDays * DAY - toleranceMs;
 
-  const deleted = deletionInWindow(ctx.obs.recordingHistory[rec.token], rec, deviceNow - neededMs);
+  const history = ctx.obs.recordingHistory[rec.token];
+  // The daemon's retention scans have not searched this recording (yet, or recently): whether
+  // video was deleted from inside the window cannot be told, so neither can this finding.
+  if (history === undefined) return outcome("unknown", "history_not_searched", { recording: rec.token });
+  const deleted = deletionInWindow(history, rec, deviceNow - neededMs);
   const earliest = earliestVideoData(ctx.obs, rec);
   if (typeof earliest === "string") {
     const detail = earliest;

@@ -105,6 +105,34 @@ describe("retention_gap", () => {
     ]);
   });
 
+  it("measures an open gap only up to where the history was searched (the daemon between scans)", () => {
+    // The last scan ended 20 minutes ago, 2 minutes into an outage: whether it still lasts is not known.
+    const searched = (h: RecordingHistory): DeviceObservation =>
+      patch(base, "recordingHistory", "R1", ok({ ...h, to: iso(DEVICE_NOW - 20 * MINUTE) }));
+    const short = searched(history([presentSince(NOW - 90 * DAY), state(DEVICE_NOW - 22 * MINUTE, false)]));
+    expect(judge(short)).toMatchObject({
+      status: "ok",
+      evidence: { windowEnd: iso(DEVICE_NOW - 20 * MINUTE) },
+    });
+    const long = searched(history([presentSince(NOW - 90 * DAY), state(DEVICE_NOW - 50 * MINUTE, false)]));
+    expect(judge(long).evidence["gaps"]).toEqual([
+      { start: iso(DEVICE_NOW - 50 * MINUTE), end: iso(DEVICE_NOW - 20 * MINUTE), minutes: 30, open: true },
+    ]);
+  });
+
+  it("lists the newest gaps when there are too many to list", () => {
+    const states = [presentSince(NOW - 90 * DAY)];
+    for (let i = 0; i < 120; i++) {
+      const t = NOW - 60 * DAY + i * HOUR;
+      states.push(state(t, false), state(t + 20 * MINUTE, true));
+    }
+    const f = judge(withStates(...states));
+    const gaps = f.evidence["gaps"] as { start: string }[];
+    expect(f.evidence["gapsTotal"]).toBe(120);
+    expect(gaps).toHaveLength(100);
+    expect(gaps.at(-1)!.start).toBe(iso(NOW - 60 * DAY + 119 * HOUR));
+  });
+
   it("reads the start-state event: data absent when the window opens counts from the window's start", () => {
     const windowStart = DEVICE_NOW - 90 * DAY;
     const absent = { ...state(NOW - 100 * DAY, false), startState: true };

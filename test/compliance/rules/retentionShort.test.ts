@@ -52,6 +52,15 @@ describe("retention_short", () => {
     });
   });
 
+  it("cannot be told while the recording's history has not been searched (the daemon between scans)", () => {
+    const { R1: _searched, ...others } = base.recordingHistory;
+    expect(judge({ ...base, recordingHistory: others })).toMatchObject({
+      status: "unknown",
+      reason: "history_not_searched",
+      params: { recording: "R1" },
+    });
+  });
+
   it("reads the camera's own video track, not an older audio track", () => {
     // recordingInfo() gives the audio track 400 days; the video has 30.
     const f = judge(earliestAt(DEVICE_NOW - 30 * DAY));
