@@ -168,12 +168,14 @@ describe("the daemon as processes", () => {
     const main = await spawnDaemon("start", site.config);
     const extra = await spawnDaemon("worker", site.config);
     const t0 = Date.now();
-    const before = sim.device("nvr1").state().requests.byOperation["GetSystemDateAndTime"] ?? 0;
+    // GetDeviceInformation is asked once per poll and by nothing else the daemon runs (probes and
+    // retention scans read the clock too, so GetSystemDateAndTime would count them as well).
+    const before = sim.device("nvr1").state().requests.byOperation["GetDeviceInformation"] ?? 0;
     await waitFor("10 s of polling", () => (Date.now() - t0 > 10_000 ? true : undefined), {
       timeoutMs: 15_000,
       everyMs: 500,
     });
-    const polls = (sim.device("nvr1").state().requests.byOperation["GetSystemDateAndTime"] ?? 0) - before;
+    const polls = (sim.device("nvr1").state().requests.byOperation["GetDeviceInformation"] ?? 0) - before;
     // Without the device lock two workers would start ~20 polls in 10 s; serialised, at most 10 s / 2.5 s + slack.
     expect(polls).toBeGreaterThanOrEqual(2);
     expect(polls).toBeLessThanOrEqual(6);
