@@ -1,5 +1,8 @@
 import type { Job } from "bullmq";
 import type { Camera, Device, Site } from "../src/domain/site.ts";
+import type { Logger } from "../src/logging/logger.ts";
+import type { DeviceHttp } from "../src/net/types.ts";
+import { createDeviceLimits, createOnvifSession, type OnvifSession } from "../src/onvif/index.ts";
 import { isPollJob } from "../src/queues/payloads.ts";
 
 /** What a device job (poll, probe, retention scan) works on, from this worker's own configuration. */
@@ -27,4 +30,28 @@ export function deviceJobTarget(
   const device = site?.devices.find((d) => d.id === deviceId);
   if (!site || !device) return null;
   return { site, device, cameras: site.cameras.filter((c) => c.device === device.id) };
+}
+
+/** Opens an ONVIF session to a site's device for one job. */
+export type OpenSession = (siteId: string, device: Device) => OnvifSession;
+
+/**
+ * The session opener of one worker process: every session to a device shares that device's
+ * concurrency limit, so its poll, picture probe and retention scan together never exceed its
+ * maxConcurrency.
+ */
+export function sessionOpener(deps: {
+  readonly http: DeviceHttp;
+  readonly now: () => number;
+  readonly logger: Logger;
+}): OpenSession {
+  const limits = createDeviceLimits();
+  return (siteId, device) =>
+    createOnvifSession({
+      device,
+      http: deps.http,
+      now: deps.now,
+      logger: deps.logger,
+      limit: limits.for(`${siteId}\u0000${device.id}`, device.maxConcurrency),
+    });
 }

@@ -3,15 +3,14 @@ import type { Redis } from "ioredis";
 import type { Site } from "../src/domain/site.ts";
 import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
-import type { DeviceHttp } from "../src/net/types.ts";
-import { createOnvifSession, observeDevice } from "../src/onvif/index.ts";
+import { observeDevice } from "../src/onvif/index.ts";
 import type { PollJob } from "../src/queues/payloads.ts";
 import type { DeviceRepository } from "../src/store/devices.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { ObservationRepository } from "../src/store/observations.ts";
 import { summarizeObservation } from "../src/store/devices.ts";
-import { deviceJobTarget } from "./deviceJob.ts";
+import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
 import {
   evaluateAndApply,
   historyPending,
@@ -21,7 +20,7 @@ import {
 
 export interface PollerDeps {
   readonly sites: ReadonlyMap<string, Site>;
-  readonly http: DeviceHttp;
+  readonly openSession: OpenSession;
   readonly redis: Redis;
   readonly keys: Keys;
   readonly observations: ObservationRepository;
@@ -75,7 +74,7 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     if (release === null) return { status: "skipped", why: "busy" };
     const started = deps.now();
     try {
-      const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
+      const session = deps.openSession(siteId, device);
       // With retention scans in this deployment, history is theirs to search (incrementally).
       const searchHistory = deps.evaluation.histories === undefined;
       const obs = await observeDevice({

@@ -4,17 +4,16 @@ import type { PictureProber } from "../src/check/pictureProbes.ts";
 import type { Site } from "../src/domain/site.ts";
 import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
-import type { DeviceHttp } from "../src/net/types.ts";
-import { createOnvifSession, getProfilesAuto, getSnapshotUri, getStreamUri } from "../src/onvif/index.ts";
+import { getProfilesAuto, getSnapshotUri, getStreamUri } from "../src/onvif/index.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { PictureRepository } from "../src/store/pictures.ts";
-import { deviceJobTarget } from "./deviceJob.ts";
+import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
 import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
 
 export interface ProberDeps {
   readonly sites: ReadonlyMap<string, Site>;
-  readonly http: DeviceHttp;
+  readonly openSession: OpenSession;
   readonly redis: Redis;
   readonly keys: Keys;
   readonly prober: PictureProber;
@@ -53,7 +52,7 @@ export function createProbeProcessor(deps: ProberDeps): (job: Job) => Promise<Pr
       const needAddresses = cameras.filter((c) => c.streamUri === null);
       if (needAddresses.length > 0) {
         try {
-          const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
+          const session = deps.openSession(siteId, device);
           const { via } = await getProfilesAuto(session);
           await Promise.all(
             needAddresses.map(async (c) => {

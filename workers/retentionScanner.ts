@@ -12,17 +12,16 @@ import type { ProbeError } from "../src/domain/probe.ts";
 import type { Site } from "../src/domain/site.ts";
 import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
-import type { DeviceHttp } from "../src/net/types.ts";
-import { createOnvifSession, scanRecordingHistory } from "../src/onvif/index.ts";
+import { scanRecordingHistory } from "../src/onvif/index.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { HistoryRepository } from "../src/store/histories.ts";
 import type { Keys } from "../src/store/keys.ts";
-import { deviceJobTarget } from "./deviceJob.ts";
+import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
 import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
 
 export interface RetentionScannerDeps {
   readonly sites: ReadonlyMap<string, Site>;
-  readonly http: DeviceHttp;
+  readonly openSession: OpenSession;
   readonly redis: Redis;
   readonly keys: Keys;
   readonly histories: HistoryRepository;
@@ -70,7 +69,7 @@ export function createRetentionScanProcessor(deps: RetentionScannerDeps): (job: 
       const stored = await deps.histories.get(siteId, deviceId);
       const windowMs = site.policy.retentionDays * DAY_MS;
       let mode: ScanMode = "full";
-      const session = createOnvifSession({ device, http: deps.http, now: deps.now, logger: deps.logger });
+      const session = deps.openSession(siteId, device);
       const scan = await scanRecordingHistory({
         session,
         cameras,

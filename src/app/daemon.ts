@@ -3,6 +3,7 @@ import { Queue, Worker, type Job } from "bullmq";
 import { Registry } from "prom-client";
 import { createPollProcessor } from "../../workers/poller.ts";
 import { createProbeProcessor } from "../../workers/prober.ts";
+import { sessionOpener } from "../../workers/deviceJob.ts";
 import { createRetentionScanProcessor } from "../../workers/retentionScanner.ts";
 import type { SiteEvaluationDeps } from "../../workers/siteEvaluation.ts";
 import { createPictureProber, type PictureProber } from "../check/pictureProbes.ts";
@@ -169,6 +170,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (opts.roles.workers) {
       const http = createDeviceHttp();
       stack.push(() => http.close());
+      const openSession = sessionOpener({ http, now, logger });
       /**
        * One BullMQ worker on its own connection. Closing waits for the jobs in progress: a
        * SIGTERM mid-poll finishes the poll, then exits. A worker that dies mid-job gives the job
@@ -234,7 +236,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       };
       const processor = createPollProcessor({
         sites,
-        http,
+        openSession,
         redis,
         keys,
         observations,
@@ -250,7 +252,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (prober !== null) {
         const probeProcessor = createProbeProcessor({
           sites,
-          http,
+          openSession,
           redis,
           keys,
           prober,
@@ -264,7 +266,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       }
       const scanProcessor = createRetentionScanProcessor({
         sites,
-        http,
+        openSession,
         redis,
         keys,
         histories,

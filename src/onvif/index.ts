@@ -17,6 +17,7 @@ export {
 } from "./observe.ts";
 export { describeDevice, type DeviceDescription } from "./describe.ts";
 export { OnvifError } from "./errors.ts";
+export { createDeviceLimits, type Limit } from "./limit.ts";
 export { discoverDevices, type DiscoveredDevice } from "./discovery.ts";
 
 export { getDeviceInformation, getServiceCapabilities } from "./ops/device.ts";

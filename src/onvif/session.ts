@@ -2,7 +2,7 @@ import type { DeviceClock } from "../domain/observation.ts";
 import type { Device } from "../domain/site.ts";
 import type { DeviceHttp, DeviceResponse } from "../net/types.ts";
 import { asOnvifError, OnvifError, redactUrl } from "./errors.ts";
-import { createLimit } from "./limit.ts";
+import { createLimit, type Limit } from "./limit.ts";
 import {
   capabilitiesToMap,
   getCapabilitiesRequest,
@@ -40,6 +40,8 @@ export interface OnvifSessionOptions {
   readonly maxResponseBytes?: number;
   /** Aborts every request of this session (e.g. the whole check was cancelled). */
   readonly signal?: AbortSignal;
+  /** The device's concurrency limit when other sessions share it (createDeviceLimits); default: the session's own. */
+  readonly limit?: Limit;
 }
 
 /** Kinds after which GetServices is treated as absent and GetCapabilities asked instead. */
@@ -61,7 +63,7 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
   const { device, http, now } = opts;
   const log = opts.logger ?? SILENT;
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const limit = createLimit(device.maxConcurrency);
+  const limit = opts.limit ?? createLimit(device.maxConcurrency);
   const defaultDeadlineMs = Math.max(1, device.timeoutSeconds) * 1000;
 
   let offsetMs = 0;

@@ -3,6 +3,7 @@ import type { DeviceResponse } from "../../src/net/types.ts";
 import { OnvifError } from "../../src/onvif/errors.ts";
 import { NS } from "../../src/onvif/namespaces.ts";
 import { getDeviceInformation } from "../../src/onvif/ops/device.ts";
+import { createDeviceLimits } from "../../src/onvif/limit.ts";
 import { getRecordings } from "../../src/onvif/ops/recording.ts";
 import { createOnvifSession, DEFAULT_MAX_RESPONSE_BYTES } from "../../src/onvif/session.ts";
 import {
@@ -318,34 +319,68 @@ describe("service routing", () => {
   });
 });
 
+/** A device whose GetDeviceInformation answers are held until released, counting those in flight. */
+function heldDevice() {
+  let inFlight = 0;
+  let peak = 0;
+  const gates: (() => void)[] = [];
+  const held = async (): Promise<DeviceResponse> => {
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    inFlight--;
+    return response(DEVICE_INFO);
+  };
+  return {
+    http: fakeHttp({ GetSystemDateAndTime: systemDateAndTime(NOW), GetDeviceInformation: held }),
+    peak: () => peak,
+    /** Releases requests one at a time, letting the limiter start the next one each time. */
+    async releaseAll<T>(calls: readonly Promise<T>[]): Promise<T[]> {
+      let released = 0;
+      while (released < calls.length) {
+        await new Promise((r) => setImmediate(r));
+        const gate = gates.shift();
+        if (gate) {
+          gate();
+          released++;
+        }
+      }
+      return Promise.all(calls);
+    },
+  };
+}
+
 describe("concurrency", () => {
   it("never has more than device.maxConcurrency requests in flight", async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const gates: (() => void)[] = [];
-    const held = async (): Promise<DeviceResponse> => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise<void>((resolve) => gates.push(resolve));
-      inFlight--;
-      return response(DEVICE_INFO);
-    };
-    const http = fakeHttp({ GetSystemDateAndTime: systemDateAndTime(NOW), GetDeviceInformation: held });
-    const session = createOnvifSession({ device: testDevice({ maxConcurrency: 2 }), http, now: () => NOW });
+    const d = heldDevice();
+    const session = createOnvifSession({
+      device: testDevice({ maxConcurrency: 2 }),
+      http: d.http,
+      now: () => NOW,
+    });
     await session.syncClock();
-    const calls = Array.from({ length: 7 }, () => getDeviceInformation(session));
-    // Release requests one at a time, letting the limiter start the next one each time.
-    let released = 0;
-    while (released < 7) {
-      await new Promise((r) => setImmediate(r));
-      const gate = gates.shift();
-      if (gate) {
-        gate();
-        released++;
-      }
-    }
-    const results = await Promise.all(calls);
+    const results = await d.releaseAll(Array.from({ length: 7 }, () => getDeviceInformation(session)));
     expect(results).toHaveLength(7);
-    expect(peak).toBe(2);
+    expect(d.peak()).toBe(2);
+  });
+
+  it("sessions sharing a device limit never have more than maxConcurrency in flight together", async () => {
+    const d = heldDevice();
+    const device = testDevice({ maxConcurrency: 2 });
+    const limits = createDeviceLimits();
+    // A poll, a probe and a retention scan of the same device, each with its own session.
+    const sessions = [1, 2, 3].map(() =>
+      createOnvifSession({ device, http: d.http, now: () => NOW, limit: limits.for("site/nvr1", 2) }),
+    );
+    for (const s of sessions) await s.syncClock();
+    const results = await d.releaseAll(
+      sessions.flatMap((s) => [getDeviceInformation(s), getDeviceInformation(s)]),
+    );
+    expect(results).toHaveLength(6);
+    expect(d.peak()).toBe(2);
+    // Another device, or the same one with another limit configured, gets its own.
+    expect(limits.for("site/nvr2", 2)).not.toBe(limits.for("site/nvr1", 2));
+    expect(limits.for("site/nvr1", 2)).toBe(limits.for("site/nvr1", 2));
+    expect(limits.for("site/nvr1", 3)).not.toBe(limits.for("site/nvr1", 2));
   });
 });

@@ -1,6 +1,7 @@
 import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
+import { sessionOpener } from "../../workers/deviceJob.ts";
 import { createPollProcessor } from "../../workers/poller.ts";
 import { createRetentionScanProcessor, type ScanOutcome } from "../../workers/retentionScanner.ts";
 import type { SiteEvaluationDeps } from "../../workers/siteEvaluation.ts";
@@ -89,10 +90,11 @@ async function setup() {
     probing: false,
   };
   const sites = new Map([[s.id, s]]);
+  const openSession = sessionOpener({ http, now: clock.now, logger });
   const rechecks: string[] = [];
   const poll = createPollProcessor({
     sites,
-    http,
+    openSession,
     redis,
     keys,
     observations,
@@ -107,7 +109,7 @@ async function setup() {
   });
   const scanner = createRetentionScanProcessor({
     sites,
-    http,
+    openSession,
     redis,
     keys,
     histories,
