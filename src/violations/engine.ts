@@ -4,7 +4,7 @@ import type { LedgerEntry } from "../domain/ledger.ts";
 import type { MaintenanceWindow } from "../domain/violation.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { boundRecord, parseJson } from "../store/bound.ts";
-import { encodeIncident, knownIncidentKeys, listIncidents } from "../store/incidents.ts";
+import { encodeIncident, knownIncidentKeys, listIncidents, reportedGapSpans } from "../store/incidents.ts";
 import type { Keys } from "../store/keys.ts";
 import { encodeLapse, readLapses } from "../store/lapses.ts";
 import { createMaintenanceRepository } from "../store/maintenance.ts";
@@ -277,10 +277,17 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
           ...new Set(sightings.map((x) => x.s.key)),
         ]);
         const incidents: Incident[] = [];
+        const aliases: Incident[] = [];
+        // Read only when a hole is new by its key (rare): it may still be one already told.
+        const reported = sightings.some((x) => !known.has(x.s.key))
+          ? await reportedGapSpans(redis, keys, siteId)
+          : null;
         for (const { f, s } of sightings) {
           if (known.has(s.key)) continue;
           known.add(s.key);
-          incidents.push(toIncident(siteId, f, s, at, inMaintenance(f)));
+          const again = sameHole(reported?.get(s.cameraId), s.gap);
+          if (again) aliases.push({ ...again, key: s.key });
+          else incidents.push(toIncident(siteId, f, s, at, inMaintenance(f)));
         }
 
         const steps: { key: string; prev: TrackedViolation | null; result: LifecycleStep }[] = [];
@@ -356,6 +363,13 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
             cmd("ZADD", k.incidentIndex, Date.parse(i.reportedAt), i.key),
           );
         }
+        // Indexed like incidents, so they are trimmed with them.
+        for (const a of aliases) {
+          ops.push(
+            cmd("HSET", k.incidents, a.key, encodeIncident(a, true)),
+            cmd("ZADD", k.incidentIndex, at, a.key),
+          );
+        }
         const t = now();
         ops.push(
           cmd("HSET", k.meta, "lastAppliedAt", at, "lastLedger", entries.map((e) => e.seq).join(",")),
@@ -398,4 +412,21 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
     listMaintenance: (q) => maintenance.list(q),
     endMaintenance: (id, by) => maintenance.end(id, by),
   };
+}
+
+/**
+ * The reported incident a newly keyed hole overlaps, if any: the same hole seen again with
+ * another start — a state change the device indexed after the incremental search had passed it
+ * (the hole was first seen starting at the search's start), or a hole that began before the
+ * window and has closed since. Holes are maximal stretches without data, so two different holes
+ * of one camera never overlap; the end compared is the one reported (an open hole then).
+ */
+function sameHole(
+  reported:
+    readonly { readonly startMs: number; readonly endMs: number; readonly incident: Incident }[] | undefined,
+  gap: Incident["gap"],
+): Incident | null {
+  const start = Date.parse(gap.start);
+  const end = Date.parse(gap.end);
+  return reported?.find((r) => start <= r.endMs && end >= r.startMs)?.incident ?? null;
 }

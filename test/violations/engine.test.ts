@@ -146,6 +146,44 @@ describe("violation engine", () => {
     expect((await engine.listViolations({ siteId: "s1", state: "all", limit: 10 })).items).toEqual([]);
   });
 
+  it("a gap seen again with an earlier start (a late-indexed change) is not told twice; a new gap is", async () => {
+    const { engine, apply, ledger } = setup(redis());
+    const findings = (gaps: { start: string; end: string; minutes: number; open: boolean }[]) =>
+      siteFindings({ cameras: 2, now: isoAt(0), gaps: new Map([[cameraId(1), gaps]]) });
+    // First seen from the incremental search's start, still open.
+    const first = {
+      start: "2026-09-30T23:00:00.000Z",
+      end: "2026-10-01T00:00:00.000Z",
+      minutes: 60,
+      open: true,
+    };
+    expect((await apply("s1", 0, findings([first]))).transitions.map((t) => t.type)).toEqual(["incident"]);
+    // The daily full search finds where it really began, and that it has ended.
+    const whole = {
+      start: "2026-09-30T22:40:00.000Z",
+      end: "2026-10-01T00:30:00.000Z",
+      minutes: 110,
+      open: false,
+    };
+    expect((await apply("s1", 3600, findings([whole]))).transitions).toEqual([]);
+    expect((await apply("s1", 7200, findings([whole]))).transitions).toEqual([]);
+    const later = {
+      start: "2026-10-01T05:00:00.000Z",
+      end: "2026-10-01T06:00:00.000Z",
+      minutes: 60,
+      open: false,
+    };
+    const third = await apply("s1", 10800, findings([whole, later]));
+    expect(third.transitions.flatMap((t) => (t.type === "incident" ? [t.incident.gap.start] : []))).toEqual([
+      later.start,
+    ]);
+    expect((await ledger.page({ limit: 10 })).map((e) => e.type)).toEqual([
+      "incident.retention_gap",
+      "incident.retention_gap",
+    ]);
+    expect((await engine.listIncidents("s1")).map((i) => i.gap.start)).toEqual([later.start, first.start]);
+  });
+
   it("an unreachable NVR is one recorded violation; the cameras behind it are tracked, not recorded", async () => {
     const { engine, apply, ledger } = setup(redis());
     const down = siteFindings({ cameras: 8, now: isoAt(0), nvrDown: true });
