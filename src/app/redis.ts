@@ -8,6 +8,14 @@ import { createRedisFactory, type RedisFactory, type RedisFactoryOptions } from 
 /** The project's var folder: private Redis data, the monitor key by default, caches. */
 export const VAR_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../var");
 
+/** A one-shot command's connection: fail within seconds when Redis is away, rather than wait as the daemon does. */
+export const CLI_CONNECTION: RedisFactoryOptions = {
+  maxRetriesPerRequest: 1,
+  connectAttempts: 3,
+  connectTimeoutMs: 3000,
+  onError: () => undefined,
+};
+
 export interface RedisHandle {
   readonly url: string;
   /** True when this process started a private redis-server (and stops it on close). */

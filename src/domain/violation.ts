@@ -34,6 +34,9 @@ export interface Violation {
   readonly maintenance: boolean;
 }
 
+/** What a provider declares for a maintenance window (API or CLI); the window adds its id and time. */
+export type MaintenanceDeclaration = Omit<MaintenanceWindow, "id" | "declaredAt">;
+
 /** A maintenance window declared through the API or CLI. */
 export interface MaintenanceWindow {
   readonly id: string;

@@ -1,8 +1,10 @@
 import type { ApiKeyEntry, ApiKeyRole } from "../config/types.ts";
-import type { FindingKind, Subject } from "../domain/finding.ts";
+import type { FindingKind } from "../domain/finding.ts";
 import type { LedgerEntry, SignedHead } from "../domain/ledger.ts";
 import type { Locale, Site, ZoneKind } from "../domain/site.ts";
-import type { MaintenanceWindow, Violation } from "../domain/violation.ts";
+import type { MaintenanceDeclaration, MaintenanceWindow, Violation } from "../domain/violation.ts";
+
+export type { MaintenanceDeclaration };
 import type { Logger } from "../logging/logger.ts";
 import type { CheckReport } from "../report/checkReport.ts";
 import { DEFAULT_MAX_MAINTENANCE_SECONDS } from "../violations/maintenanceRules.ts";
@@ -176,16 +178,6 @@ export interface SiteReport {
   readonly to: string;
   readonly zones: readonly SubjectReport[];
   readonly cameras: readonly CameraReport[];
-}
-
-export interface MaintenanceDeclaration {
-  readonly siteId: string;
-  readonly subjects: readonly Subject[];
-  readonly from: string;
-  readonly to: string;
-  readonly reason: string;
-  /** The API key's name. */
-  readonly declaredBy: string;
 }
 
 export interface MaintenancePort {

@@ -159,7 +159,8 @@ function refreshed(v: TrackedViolation, input: LifecycleInput, seen: Observed): 
   };
 }
 
-function lapseOf(v: TrackedViolation, end: string): Lapse {
+/** The lapse a pending or open violation is in, ending at `end` (null: not ended yet). */
+export function lapseOf(v: TrackedViolation, end: string | null): Lapse {
   return {
     findingKey: v.findingKey,
     kind: v.findingKind,

@@ -1,6 +1,8 @@
 import type { Redis } from "ioredis";
 import type { Finding, Subject } from "../domain/finding.ts";
-import type { MaintenanceWindow } from "../domain/violation.ts";
+import type { MaintenanceDeclaration, MaintenanceWindow } from "../domain/violation.ts";
+
+export type { MaintenanceDeclaration };
 import type { Ledger } from "../ledger/ledger.ts";
 import type { Keys } from "../store/keys.ts";
 import { createMaintenanceRepository } from "../store/maintenance.ts";
@@ -22,17 +24,6 @@ export function coversFinding(window: MaintenanceWindow, finding: Finding, at: n
 }
 
 const same = (a: Subject, b: Subject): boolean => a.type === b.type && a.id === b.id;
-
-export interface MaintenanceDeclaration {
-  readonly siteId: string;
-  /** Empty: the whole site. */
-  readonly subjects: readonly Subject[];
-  /** ISO instants, from < to. */
-  readonly from: string;
-  readonly to: string;
-  readonly reason: string;
-  readonly declaredBy: string;
-}
 
 /** A declaration that cannot be recorded (times unreadable or reversed). */
 export class MaintenanceInputError extends Error {

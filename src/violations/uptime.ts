@@ -1,5 +1,6 @@
 import type { Subject } from "../domain/finding.ts";
 import type { Lapse, TrackedViolation } from "../store/types.ts";
+import { lapseOf } from "./lifecycle.ts";
 
 /** A lapse as a report shows it: clipped to the period, with its length. */
 export interface ReportLapse extends Lapse {
@@ -32,17 +33,7 @@ export interface SubjectUptime {
 
 /** The lapse a pending or open violation is in now (or ended at its recovery). */
 export function currentLapse(v: TrackedViolation): Lapse {
-  return {
-    findingKey: v.findingKey,
-    kind: v.findingKind,
-    subject: v.subject,
-    status: v.status === "violation" ? "violation" : "unknown",
-    from: v.lapseStart,
-    to: v.recoveringSince,
-    derived: v.causedBy !== null,
-    maintenance: v.maintenance,
-    violationId: v.openedAt !== null ? v.id : null,
-  };
+  return lapseOf(v, v.recoveringSince);
 }
 
 type Span = readonly [number, number];

@@ -1,4 +1,4 @@
-import { openRedis } from "../../app/redis.ts";
+import { CLI_CONNECTION, openRedis } from "../../app/redis.ts";
 import { createWriteStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { once } from "node:events";
@@ -64,14 +64,7 @@ export async function ledgerExportCommand(opts: LedgerExportOptions): Promise<nu
     );
   }
 
-  const handle = await openRedis(config.redis.url, {
-    connection: {
-      maxRetriesPerRequest: 1,
-      connectAttempts: 3,
-      connectTimeoutMs: 3000,
-      onError: () => undefined,
-    },
-  });
+  const handle = await openRedis(config.redis.url, { connection: CLI_CONNECTION });
   const redis = handle.factory("ledger-export");
   const outFile = opts.out !== undefined && opts.out !== "-" ? opts.out : null;
   try {

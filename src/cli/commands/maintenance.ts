@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { openRedis } from "../../app/redis.ts";
+import { CLI_CONNECTION, openRedis } from "../../app/redis.ts";
 import { loadConfig, processEnv } from "../../config/load.ts";
 import type { LoadedConfig } from "../../config/types.ts";
 import type { Subject, SubjectType } from "../../domain/finding.ts";
@@ -34,14 +34,7 @@ async function withEngine<T>(
     }
     throw err;
   }
-  const handle = await openRedis(config.redis.url, {
-    connection: {
-      maxRetriesPerRequest: 1,
-      connectAttempts: 3,
-      connectTimeoutMs: 3000,
-      onError: () => undefined,
-    },
-  });
+  const handle = await openRedis(config.redis.url, { connection: CLI_CONNECTION });
   const redis = handle.factory("maintenance");
   try {
     const keys = createKeys();

@@ -1,5 +1,5 @@
 import { BASE_SCOPE, type XmlLimits } from "./limits.ts";
-import type { XmlAttr, XmlElement } from "./tree.ts";
+import type { MutableElement, XmlAttr, XmlElement } from "./tree.ts";
 
 /**
  * The fast path of parseXml, for the plain XML devices send: an optional XML 1.0 declaration,
@@ -13,16 +13,6 @@ import type { XmlAttr, XmlElement } from "./tree.ts";
  * which accepts or refuses it and says why. So it must never accept what saxes refuses, and
  * must build exactly the tree saxes would; test/onvif/xml/fastParse.test.ts compares the two.
  */
-
-interface MutableElement {
-  ns: string;
-  local: string;
-  prefix: string;
-  attrs: XmlAttr[];
-  children: MutableElement[];
-  text: string;
-  scope: Readonly<Record<string, string>>;
-}
 
 /**
  * Shared by every element without children or attributes (most of them: a 64-channel

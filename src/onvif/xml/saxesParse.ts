@@ -1,17 +1,7 @@
 import { SaxesParser } from "saxes";
 import { OnvifError } from "../errors.ts";
 import { BASE_SCOPE, type XmlLimits } from "./limits.ts";
-import type { XmlAttr, XmlElement } from "./tree.ts";
-
-interface MutableElement {
-  ns: string;
-  local: string;
-  prefix: string;
-  attrs: XmlAttr[];
-  children: MutableElement[];
-  text: string;
-  scope: Readonly<Record<string, string>>;
-}
+import type { MutableElement, XmlAttr, XmlElement } from "./tree.ts";
 
 const malformed = (message: string): OnvifError => new OnvifError({ kind: "malformed", message });
 

@@ -25,6 +25,17 @@ export interface XmlElement {
   readonly scope: Readonly<Record<string, string>>;
 }
 
+/** An XmlElement while a parser builds it (both parsers make the same tree). */
+export interface MutableElement {
+  ns: string;
+  local: string;
+  prefix: string;
+  attrs: XmlAttr[];
+  children: MutableElement[];
+  text: string;
+  scope: Readonly<Record<string, string>>;
+}
+
 export interface QName {
   /** null when the prefix is not bound in the element's scope. */
   readonly ns: string | null;
