@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    globalSetup: ["./test/helpers/globalSetup.ts"],
     reporters: ["default", "./test/helpers/summaryReporter.ts"],
   },
 });

@@ -73,7 +73,7 @@ describe("NURSERYWATCH_* environment overrides", () => {
   });
 
   it("leave other variables alone", async () => {
-    const config = await load({ NURSERYWATCH_SHARED: "/somewhere", NURSERYWATCH_LOG_LEVEL: "debug" });
+    const config = await load({ NURSERYWATCH_UNKNOWN_THING: "/somewhere", NURSERYWATCH_LOG_LEVEL: "debug" });
     expect(config.site.policy.retentionDays).toBe(60);
   });
 

@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FINDING_KINDS } from "../../src/config/findingKinds.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { Secret } from "../../src/domain/secret.ts";
-import { SHARED } from "../helpers/paths.ts";
+import { CONFIG_EXAMPLE } from "../helpers/paths.ts";
 import { ENV, MINIMAL, PASSWORD, WEBHOOK_SECRET, tempDir } from "./configFiles.ts";
 
-const EXAMPLE = join(SHARED, "config-example.yaml");
+const EXAMPLE = CONFIG_EXAMPLE;
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {

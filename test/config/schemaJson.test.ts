@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { FINDING_KINDS } from "../../src/config/findingKinds.ts";
 import { renderConfigSchema } from "../../src/config/schemaJson.ts";
-import { ROOT, SHARED } from "../helpers/paths.ts";
+import { CONFIG_EXAMPLE, ROOT } from "../helpers/paths.ts";
 
 describe("config/schema.json", () => {
   it("in the repository equals the schema the code generates (npm run schema:write)", async () => {
@@ -24,7 +24,7 @@ describe("config/schema.json", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     formats.default(ajv);
     const validate = ajv.compile(schema);
-    const example = parse(await readFile(join(SHARED, "config-example.yaml"), "utf8")) as Record<
+    const example = parse(await readFile(CONFIG_EXAMPLE, "utf8")) as Record<
       string,
       unknown
     >;

@@ -1,20 +1,16 @@
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The project root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** ../shared beside the project (the ONVIF kit and the device fixtures). */
-export const SHARED = (() => {
-  const candidates = [process.env["NURSERYWATCH_SHARED"], join(ROOT, "../shared")].filter((p): p is string =>
-    Boolean(p),
-  );
-  const found = candidates.find((p) => existsSync(join(p, "onvif-spec/validate")));
-  if (!found) throw new Error(`../shared not found next to ${ROOT}; set NURSERYWATCH_SHARED`);
-  return found;
-})();
-
-export const ONVIF_KIT = join(SHARED, "onvif-spec");
-export const FIXTURES = join(SHARED, "fixtures");
+/**
+ * The offline ONVIF schema kit (official WSDL/XSD files and `validate`), kept in the repository
+ * so a clone with nothing beside it runs every test; provenance in test/fixtures/README.md.
+ */
+export const ONVIF_KIT = join(ROOT, "test/fixtures/onvif-spec");
+/** Responses captured from real cameras and NVRs, with their licences and provenance. */
+export const FIXTURES = join(ROOT, "test/fixtures/devices");
+/** The site configuration contract users and tools write against. */
+export const CONFIG_EXAMPLE = join(ROOT, "examples/config-example.yaml");
 export const CLI = join(ROOT, "bin/nurserywatch.js");
