@@ -1,0 +1,67 @@
+import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/paths.ts";
+
+/**
+ * The house rules enforced by lint must really fire: a flat-config entry later in the file
+ * replaces an earlier one's rule for the same files, which once silently switched the
+ * compliance/ purity guard off. Planted files are linted as text at paths they claim, with the
+ * project's own config (type-aware parsing off: the files do not exist on disk).
+ */
+const eslint = new ESLint({ cwd: ROOT, overrideConfig: [tseslint.configs.disableTypeChecked] });
+
+async function messagesFor(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${ROOT}/${filePath}` });
+  return (result?.messages ?? []).map((m) => `${m.ruleId ?? "?"}: ${m.message}`);
+}
+
+describe("lint guards", () => {
+  it.each([
+    ['import { readFileSync } from "node:fs";', "node:fs"],
+    ['import { x } from "../onvif/session.ts";', "onvif/"],
+    ['import { x } from "../../store/redis.ts";', "store/"],
+    ['import { x } from "../media/probeCamera.ts";', "media/"],
+    ['import { x } from "../net/deviceHttp.ts";', "net/"],
+    ['import { Redis } from "ioredis";', "ioredis"],
+    ['import { Queue } from "bullmq";', "bullmq"],
+    ['import { x } from "../simulator/device.ts";', "simulator"],
+  ])("compliance/ may not import %s", async (line) => {
+    const messages = await messagesFor("src/compliance/rules/planted.ts", `${line}\nexport const y = x;\n`);
+    expect(messages.filter((m) => m.startsWith("no-restricted-imports"))).toHaveLength(1);
+  });
+
+  it("compliance/ reads no clock and no randomness", async () => {
+    const messages = await messagesFor(
+      "src/compliance/planted.ts",
+      "export const a = Date.now();\nexport const b = new Date();\nexport const c = Math.random();\n",
+    );
+    expect(messages.filter((m) => m.startsWith("no-restricted-syntax"))).toHaveLength(3);
+  });
+
+  it("compliance/ may import domain types and its own files", async () => {
+    const messages = await messagesFor(
+      "src/compliance/rules/planted.ts",
+      'import type { Finding } from "../../domain/finding.ts";\nimport { x } from "../findings.ts";\nexport const y: Finding | typeof x = x;\n',
+    );
+    expect(messages.filter((m) => m.startsWith("no-restricted-imports"))).toEqual([]);
+  });
+
+  it("production code may not import the simulator; the CLI may", async () => {
+    const line = 'import { x } from "../simulator/device.ts";\nexport const y = x;\n';
+    expect(await messagesFor("src/onvif/planted.ts", line)).toContainEqual(
+      expect.stringMatching(/^no-restricted-imports: .*never imports the simulator/),
+    );
+    expect(
+      (await messagesFor("src/cli/planted.ts", line)).filter((m) => m.startsWith("no-restricted-imports")),
+    ).toEqual([]);
+  });
+
+  it("only config/ reads the environment", async () => {
+    const code = 'export const v = process.env["X"];\n';
+    expect(await messagesFor("src/onvif/planted.ts", code)).toContainEqual(
+      expect.stringMatching(/^no-restricted-properties: .*Only src\/config\/ reads the environment/),
+    );
+    expect(await messagesFor("src/config/planted.ts", code)).toEqual([]);
+  });
+});
