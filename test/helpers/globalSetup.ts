@@ -22,8 +22,11 @@ export async function teardown(): Promise<void> {
   }
   if (strays.length === 0) return;
   killStrays(strays);
-  throw new Error(
-    `tests left ${strays.length} process(es) running (now killed):\n` +
-      strays.map((s) => `  ${s.pid} ${s.command}`).join("\n"),
+  process.stderr.write(
+    `\nFAILED: tests left ${strays.length} process(es) running (now killed):\n` +
+      strays.map((s) => `  ${s.pid} ${s.command}`).join("\n") +
+      "\n",
   );
+  // vitest reports a throwing teardown but still exits 0; the run must fail.
+  process.exitCode = 1;
 }

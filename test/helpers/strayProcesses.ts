@@ -13,13 +13,30 @@ export interface StrayProcess {
   readonly command: string;
 }
 
-/** The live processes, other than this one, that carry `tag` in their environment. */
+/** This process and those that started it (npm, the shell, scripts/test.sh): they carry the tag too. */
+function selfAndAncestors(): Set<number> {
+  const out = new Set<number>();
+  for (let pid = process.pid; pid > 1 && !out.has(pid);) {
+    out.add(pid);
+    try {
+      // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ")".
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+/** The live processes, other than this one and its ancestors, that carry `tag` in their environment. */
 export function findStrays(tag: string): StrayProcess[] {
   const marker = `${RUN_TAG_VARIABLE}=${tag}`;
+  const skip = selfAndAncestors();
   const out: StrayProcess[] = [];
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || skip.has(pid)) continue;
     try {
       const environ = readFileSync(`/proc/${pid}/environ`, "latin1").split("\0");
       if (!environ.includes(marker)) continue;
