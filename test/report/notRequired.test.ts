@@ -1,45 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { evaluateSite } from "../../src/compliance/evaluate.ts";
-import type { DeviceObservation } from "../../src/domain/observation.ts";
 import type { Site } from "../../src/domain/site.ts";
-import { buildCheckReport } from "../../src/report/checkReport.ts";
 import { renderCheckText } from "../../src/report/renderText.ts";
-import { camera, healthyObservation, healthySite, NOW, zone } from "../compliance/builders.ts";
+import { down, healthy, reportOf, site } from "./notRequiredSite.ts";
 
 /*
  * Findings the policy does not require (motion detection off, a camera with no approved
  * reference view, a zone kind not in requiredZoneKinds) are reported as not required — never
  * `ok`, which a regulator reads as "checked and fine" — and are not counted.
  */
-
-// Motion detection not required (the builders' policy); cam2 has an approved reference view;
-// "store" is a zone of a kind the policy does not require.
-const site: Site = healthySite({
-  zones: [
-    zone("gate", "entrance"),
-    zone("room-a", "activity"),
-    zone("nap", "living"),
-    zone("store", "other"),
-  ],
-  cameras: [
-    camera(1, ["gate", "store"]),
-    camera(2, ["room-a"], { referenceImage: "refs/cam2.png" }),
-    camera(3, ["nap"]),
-  ],
-});
-const healthy = healthyObservation(site);
-const down: DeviceObservation = {
-  ...healthy,
-  reach: { status: "unreachable", error: { kind: "timeout", message: "no answer in 5 s" } },
-};
-
-const reportOf = (obs: DeviceObservation, s: Site = site) =>
-  buildCheckReport(s, {
-    startedAt: NOW - 2000,
-    finishedAt: NOW,
-    observations: new Map([[obs.deviceId, obs]]),
-    evaluation: evaluateSite(s, new Map([[obs.deviceId, obs]]), NOW, { probed: false }),
-  });
 
 describe("findings the policy does not require, in the check report", () => {
   for (const [name, obs] of [
