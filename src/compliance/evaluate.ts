@@ -7,6 +7,7 @@ import type { DeviceTime } from "./deviceTime.ts";
 import { deviceTime, timeEvidence } from "./deviceTime.ts";
 import { cameraSubject, deviceSubject, outcome, refOf, toFinding } from "./findings.ts";
 import { createEvaluationMemo, type EvaluationMemo } from "./memo.ts";
+import { notRequiredOutcome } from "./notRequired.ts";
 import { alarmDisarmed } from "./rules/alarmDisarmed.ts";
 import { cameraOffline } from "./rules/cameraOffline.ts";
 import { clockDrift } from "./rules/clockDrift.ts";
@@ -112,7 +113,11 @@ export function evaluateSite(
   const memo = createEvaluationMemo();
   for (const camera of site.cameras) {
     const device = devices.get(camera.device) ?? undeclaredDevice(camera.device, devices, findings);
-    const own = withPictures(camera, cameraFindings(site, camera, device, now, memo), device, pictures);
+    const own = waived(
+      site,
+      camera,
+      withPictures(camera, cameraFindings(site, camera, device, now, memo), device, pictures),
+    );
     findings.push(...own);
     const h = cameraHealth(camera.id, device.reach, own);
     health.set(camera.id, h);
@@ -176,18 +181,25 @@ function cameraFindings(
   now: number,
   memo: EvaluationMemo,
 ): Finding[] {
-  if (!device.up) {
-    return CAMERA_RULES.map(([kind]) =>
-      kind === "alarm_disarmed" && !site.policy.requireMotionDetection
-        ? toFinding(kind, cameraSubject(camera.id), outcome("ok", "motion_not_required", {}), {}, false)
-        : behindDevice(kind, device.reach, camera.id),
-    );
-  }
+  // Findings the policy does not require are replaced by waived(), whether the device answered or not.
+  if (!device.up) return CAMERA_RULES.map(([kind]) => behindDevice(kind, device.reach, camera.id));
   const ctx = context(site, camera, device, now, memo);
   const common = { device: camera.device, ...device.clockEvidence };
   return CAMERA_RULES.map(([, rule]) => {
     const f = rule(ctx);
     return { ...f, evidence: { ...common, ...f.evidence } };
+  });
+}
+
+/**
+ * The camera's findings that its policy or configuration does not require (notRequired.ts) as
+ * `not_required`, whatever the device or the probe said: not judged, not counted, never the
+ * cause or the consequence of another finding.
+ */
+function waived(site: Site, camera: Camera, own: readonly Finding[]): Finding[] {
+  return own.map((f) => {
+    const o = notRequiredOutcome(site.policy, camera, f.kind);
+    return o === null ? f : toFinding(f.kind, f.subject, o, { device: camera.device });
   });
 }
 

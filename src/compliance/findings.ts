@@ -30,7 +30,10 @@ export const outcome = <R extends ReasonCode>(
   causedBy: FindingRef | null = null,
 ): Outcome => ({ status, reason, params, evidence, causedBy }) as Outcome;
 
-/** Ties an outcome to its kind and subject; `required` is false only where a policy switch turns the rule off. */
+/**
+ * Ties an outcome to its kind and subject. A `not_required` outcome is never required; `required`
+ * is false otherwise only for findings a run did not look at (pictures without probes).
+ */
 export function toFinding(
   kind: FindingKind,
   subject: Subject,
@@ -38,16 +41,17 @@ export function toFinding(
   common: Readonly<Record<string, unknown>> = {},
   required = true,
 ): Finding {
-  return {
+  const base = {
     kind,
     subject,
-    status: o.status,
-    required,
     reason: o.reason,
     params: o.params,
     evidence: { ...common, ...o.evidence },
     causedBy: o.causedBy ?? null,
   };
+  return o.status === "not_required"
+    ? { ...base, status: o.status, required: false }
+    : { ...base, status: o.status, required };
 }
 
 export const refOf = (f: { readonly kind: FindingKind; readonly subject: Subject }): FindingRef => ({

@@ -44,6 +44,7 @@ export interface ReasonParams {
   readonly picture_is_black: Record<string, never>;
   readonly view_matches: { similarity: number; threshold: number };
   readonly view_turned: { similarity: number; threshold: number; reference: string };
+  /** view_changed, not_required: no approved reference view is configured for the camera. */
   readonly no_reference: Record<string, never>;
   readonly reference_unavailable: { detail: string };
   readonly profiles_unavailable: { detail: string };
@@ -73,6 +74,7 @@ export interface ReasonParams {
   readonly schedule_unreadable: { job: string; schedule: string; detail: string };
   readonly schedule_unavailable: { job: string; schedule: string; detail: string };
 
+  /** alarm_disarmed, not_required: the policy does not require motion detection. */
   readonly motion_not_required: Record<string, never>;
   readonly motion_armed: { rule: string; activeCells: number | null };
   /** analytics null: the camera's profile has no analytics configuration at all. */
@@ -87,6 +89,8 @@ export interface ReasonParams {
   readonly zone_too_few_healthy: { healthy: number; minCameras: number; cameras: number };
   readonly zone_health_unknown: { healthy: number; unknown: number; minCameras: number; cameras: number };
   readonly zone_has_no_cameras: { minCameras: number };
+  /** A zone of a kind the policy does not require: its coverage for information only. */
+  readonly zone_not_required: { zoneKind: string; healthy: number; cameras: number };
   /** zoneKinds: comma-separated ZoneKind codes, translated by the sentence. */
   readonly required_zone_kinds_declared: { zoneKinds: string };
   readonly required_zone_kind_missing: { zoneKinds: string };

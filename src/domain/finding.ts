@@ -16,7 +16,16 @@ export type FindingKind =
   | "monitor_blind"
   | "monitor_silent";
 
-export type FindingStatus = "ok" | "violation" | "unknown" | "accruing";
+/** What a rule judged: the statuses that count for compliance when the finding is required. */
+export type JudgedStatus = "ok" | "violation" | "unknown" | "accruing";
+
+/**
+ * `not_required`: the site's policy (or the camera's configuration, e.g. no approved reference
+ * view) does not ask for this finding, so it was not judged and never counts: not in the verdict
+ * or the counts of required findings, never a violation or monitor_blind, not in uptime. It is
+ * never shown as `ok`, which a regulator reads as "checked and fine".
+ */
+export type FindingStatus = JudgedStatus | "not_required";
 
 export type SubjectType = "site" | "zone" | "camera" | "device";
 
@@ -36,12 +45,22 @@ export interface FindingRef {
  * Evidence is plain JSON: what the device said, with its clock and ours. It never holds a
  * password.
  */
-export interface Finding {
+export type Finding = FindingBase &
+  (
+    | {
+        readonly status: JudgedStatus;
+        /**
+         * Whether this finding counts for compliance. false with a judged status only for
+         * findings this run did not look at (picture findings with probes off or not yet run).
+         */
+        readonly required: boolean;
+      }
+    | { readonly status: "not_required"; readonly required: false }
+  );
+
+interface FindingBase {
   readonly kind: FindingKind;
   readonly subject: Subject;
-  readonly status: FindingStatus;
-  /** Whether this finding counts for compliance (false for e.g. alarm_disarmed when not required). */
-  readonly required: boolean;
   readonly reason: ReasonCode;
   readonly params: Readonly<Record<string, string | number | boolean | null>>;
   readonly evidence: Readonly<Record<string, unknown>>;
@@ -118,6 +137,7 @@ export type ReasonCode =
   | "zone_too_few_healthy"
   | "zone_health_unknown"
   | "zone_has_no_cameras"
+  | "zone_not_required"
   | "required_zone_kinds_declared"
   | "required_zone_kind_missing"
   // retention_short

@@ -1,4 +1,4 @@
-import type { FindingKind, FindingRef, FindingStatus, Subject } from "./finding.ts";
+import type { FindingKind, FindingRef, JudgedStatus, Subject } from "./finding.ts";
 
 /**
  * A finding's life as the daemon tracks it (DESIGN.md §4 "Violation lifecycle"). `pending`: the
@@ -15,8 +15,8 @@ export interface Violation {
   readonly kind: FindingKind;
   readonly subject: Subject;
   readonly state: ViolationState;
-  /** The status that made it: violation, or unknown for monitor_blind. */
-  readonly status: FindingStatus;
+  /** The status that made it: violation, or unknown for monitor_blind (never not_required). */
+  readonly status: JudgedStatus;
   /** First bad observation (ISO). */
   readonly firstSeenAt: string;
   readonly openedAt: string | null;

@@ -25,7 +25,11 @@ const AnyJson = Type.Unknown();
 const JsonObject = Type.Record(Type.String(), AnyJson);
 
 export const FindingKindSchema = StringEnum(FINDING_KINDS);
-export const FindingStatusSchema = StringEnum(["ok", "violation", "unknown", "accruing"] as const);
+const JUDGED_STATUSES = ["ok", "violation", "unknown", "accruing"] as const;
+/** What a rule judged; a violation's status is one of these (violation, or unknown for monitor_blind). */
+export const JudgedStatusSchema = StringEnum(JUDGED_STATUSES);
+/** not_required: the policy does not ask for the finding; it was not judged and never counts. */
+export const FindingStatusSchema = StringEnum([...JUDGED_STATUSES, "not_required"] as const);
 export const SubjectSchema = Type.Object({
   type: StringEnum(["site", "zone", "camera", "device"] as const),
   id: Type.String(),
@@ -103,12 +107,21 @@ export const CheckReportSchema = Type.Object({
   durationMs: Type.Number(),
   compliant: Type.Boolean({ description: "False whenever a required finding is a violation or unknown." }),
   verdict: StringEnum(["compliant", "violation", "indeterminate"] as const),
-  counts: Type.Object({
-    ok: Type.Integer(),
-    violation: Type.Integer(),
-    unknown: Type.Integer(),
-    accruing: Type.Integer(),
-  }),
+  counts: Type.Object(
+    {
+      ok: Type.Integer(),
+      violation: Type.Integer(),
+      unknown: Type.Integer(),
+      accruing: Type.Integer(),
+      not_required: Type.Optional(
+        Type.Integer({
+          description:
+            "Findings the policy does not require (not judged); absent in reports of older versions.",
+        }),
+      ),
+    },
+    { description: "Required findings by status, and how many findings are not required." },
+  ),
   findings: Type.Array(ReportFindingSchema),
   zones: Type.Array(ZoneSummarySchema),
   cameras: Type.Array(CameraSummarySchema),
@@ -134,7 +147,7 @@ export const ViolationSchema = Type.Object({
   kind: FindingKindSchema,
   subject: SubjectSchema,
   state: StringEnum(["pending", "open", "resolved"] as const),
-  status: FindingStatusSchema,
+  status: JudgedStatusSchema,
   firstSeenAt: Iso(),
   openedAt: Nullable(Iso()),
   resolvedAt: Nullable(Iso()),

@@ -42,6 +42,10 @@ export interface CheckReport {
   readonly durationMs: number;
   readonly compliant: boolean;
   readonly verdict: Verdict;
+  /**
+   * ok, violation, unknown, accruing: required findings by status (what the verdict is made of);
+   * not_required: findings the policy does not require, which were not judged.
+   */
   readonly counts: Readonly<Record<FindingStatus, number>>;
   readonly findings: readonly ReportFinding[];
   readonly zones: readonly ZoneSummary[];
@@ -63,8 +67,7 @@ export function buildCheckReport(site: Site, run: CheckRun): CheckReport {
     evidence: f.evidence,
     causedBy: f.causedBy,
   }));
-  const counts: Record<FindingStatus, number> = { ok: 0, violation: 0, unknown: 0, accruing: 0 };
-  for (const f of findings) if (f.required) counts[f.status]++;
+  const counts = countFindings(findings);
   return {
     site: {
       id: site.id,
@@ -84,6 +87,21 @@ export function buildCheckReport(site: Site, run: CheckRun): CheckReport {
     cameras: evaluation.cameras,
     devices: site.devices.map((d) => reportDevice(d.id, d.kind, run.observations.get(d.id))),
   };
+}
+
+/** Required findings by status, and how many the policy does not require (CheckReport.counts). */
+export function countFindings(
+  findings: readonly Pick<ReportFinding, "status" | "required">[],
+): Record<FindingStatus, number> {
+  const counts: Record<FindingStatus, number> = {
+    ok: 0,
+    violation: 0,
+    unknown: 0,
+    accruing: 0,
+    not_required: 0,
+  };
+  for (const f of findings) if (f.required || f.status === "not_required") counts[f.status]++;
+  return counts;
 }
 
 function reportDevice(id: string, kind: "nvr" | "camera", obs: DeviceObservation | undefined): ReportDevice {

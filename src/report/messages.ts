@@ -69,7 +69,8 @@ const en: ReasonSentences = {
     `The view matches the approved reference (similarity ${p.similarity.toFixed(2)}, limit ${p.threshold}).`,
   view_turned: (p) =>
     `The view no longer matches the approved reference ${p.reference} (similarity ${p.similarity.toFixed(2)}, below ${p.threshold}): the camera was turned away or blocked.`,
-  no_reference: () => "No approved reference view is configured for this camera (nurserywatch reference).",
+  no_reference: () =>
+    "No approved reference view is configured for this camera, so its view is not compared (nurserywatch reference).",
   reference_unavailable: (p) => `The view could not be compared with the reference: ${p.detail}.`,
   camera_signal_loss: (p) =>
     `The recorder reports video signal loss on ${p.videoSource} (profile ${p.profile}).`,
@@ -116,7 +117,7 @@ const en: ReasonSentences = {
   schedule_unavailable: (p) =>
     `Schedule ${p.schedule} of job ${p.job} could not be read from the device (${p.detail}).`,
 
-  motion_not_required: () => "This site's policy does not require motion detection.",
+  motion_not_required: () => "This site's policy does not require motion detection, so it is not checked.",
   motion_armed: (p) =>
     p.activeCells === null
       ? `Motion rule ${p.rule} is armed.`
@@ -142,6 +143,9 @@ const en: ReasonSentences = {
     `${p.healthy} of ${p.cameras} ${plural(p.cameras, "camera")} known to be healthy and ${p.unknown} cannot be ` +
     `checked; at least ${p.minCameras} required.`,
   zone_has_no_cameras: (p) => `No camera covers this zone; at least ${p.minCameras} required.`,
+  zone_not_required: (p, f) =>
+    `This site's policy does not require coverage of ${f.zoneKinds(p.zoneKind)}, so this zone is ` +
+    `not judged (for information: ${p.healthy} of ${p.cameras} ${plural(p.cameras, "camera")} healthy).`,
   required_zone_kinds_declared: (p, f) =>
     `Zones are declared for every required area: ${f.zoneKinds(p.zoneKinds)}.`,
   required_zone_kind_missing: (p, f) =>
@@ -226,7 +230,7 @@ const zhCN: ReasonSentences = {
   view_matches: (p) => `画面与批准的参考画面一致（相似度 ${p.similarity.toFixed(2)}，阈值 ${p.threshold}）。`,
   view_turned: (p) =>
     `画面与批准的参考画面 ${p.reference} 不再一致（相似度 ${p.similarity.toFixed(2)}，低于 ${p.threshold}）：摄像机被转向或遮挡。`,
-  no_reference: () => "该摄像机未配置批准的参考画面（nurserywatch reference）。",
+  no_reference: () => "该摄像机未配置批准的参考画面，故不比对画面（nurserywatch reference）。",
   reference_unavailable: (p) => `无法与参考画面比对：${p.detail}。`,
   camera_signal_loss: (p) => `录像机报告视频源 ${p.videoSource}（通道 ${p.profile}）视频信号丢失。`,
   profiles_unavailable: (p) => `无法读取设备的媒体配置（${p.detail}）。`,
@@ -262,7 +266,7 @@ const zhCN: ReasonSentences = {
     `无法解析录像任务 ${p.job} 的录像计划 ${p.schedule}（${p.detail}），不能证明全天候录像。`,
   schedule_unavailable: (p) => `无法从设备读取录像任务 ${p.job} 的录像计划 ${p.schedule}（${p.detail}）。`,
 
-  motion_not_required: () => "本机构的规则不要求开启移动侦测。",
+  motion_not_required: () => "本机构的规则不要求开启移动侦测，故不作检查。",
   motion_armed: (p) =>
     p.activeCells === null
       ? `移动侦测规则 ${p.rule} 已布防。`
@@ -283,6 +287,8 @@ const zhCN: ReasonSentences = {
   zone_health_unknown: (p) =>
     `${p.cameras} 台摄像机中 ${p.healthy} 台确认正常，${p.unknown} 台无法检查；要求至少 ${p.minCameras} 台。`,
   zone_has_no_cameras: (p) => `该区域没有任何摄像机覆盖，要求至少 ${p.minCameras} 台。`,
+  zone_not_required: (p, f) =>
+    `本机构的规则不要求覆盖${f.zoneKinds(p.zoneKind)}，该区域不作判定（仅供参考：${p.cameras} 台摄像机中 ${p.healthy} 台正常）。`,
   required_zone_kinds_declared: (p, f) => `所有必须监控的区域均已登记：${f.zoneKinds(p.zoneKinds)}。`,
   required_zone_kind_missing: (p, f) => `未登记以下必须由摄像机覆盖的区域：${f.zoneKinds(p.zoneKinds)}。`,
 
@@ -361,8 +367,20 @@ export const KIND_TITLES: Readonly<Record<Locale, Readonly<Record<FindingKind, s
 };
 
 export const STATUS_LABELS: Readonly<Record<Locale, Readonly<Record<FindingStatus, string>>>> = {
-  en: { ok: "OK", violation: "Violation", unknown: "Cannot tell", accruing: "Accruing" },
-  "zh-CN": { ok: "正常", violation: "违规", unknown: "无法确定", accruing: "积累中" },
+  en: {
+    ok: "OK",
+    violation: "Violation",
+    unknown: "Cannot tell",
+    accruing: "Accruing",
+    not_required: "Not required (not checked)",
+  },
+  "zh-CN": {
+    ok: "正常",
+    violation: "违规",
+    unknown: "无法确定",
+    accruing: "积累中",
+    not_required: "非必需（未检查）",
+  },
 };
 
 export const VERDICT_LABELS: Readonly<Record<Locale, Readonly<Record<Verdict, string>>>> = {

@@ -22,6 +22,7 @@ const CHROME: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
     private: "private",
     notRequired: "not required",
     counts: "Required findings",
+    notRequiredCount: "not required, not checked",
     camerasIn: "cameras",
   },
   "zh-CN": {
@@ -41,6 +42,7 @@ const CHROME: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
     private: "隐私区域",
     notRequired: "非必需",
     counts: "必查项",
+    notRequiredCount: "非必需、未检查",
     camerasIn: "摄像机",
   },
 };
@@ -50,6 +52,7 @@ const MARK: Readonly<Record<FindingStatus, string>> = {
   violation: "✗",
   unknown: "?",
   accruing: "…",
+  not_required: "–",
 };
 
 /** The human report of `check`: per zone and camera, each problem with the reason in plain words. */
@@ -60,9 +63,18 @@ export function renderCheckText(r: CheckReport): string {
   const out: string[] = [];
   const findingsOf = (type: string, id: string): ReportFinding[] =>
     r.findings.filter((f) => f.subject.type === type && f.subject.id === id);
+  // What was not judged is said once per subject, apart from its problems: never as ok.
+  const notRequiredLine = (fs: readonly ReportFinding[], indent: string): string[] => {
+    const kinds = fs.filter((f) => f.status === "not_required").map((f) => kindTitle(locale, f.kind));
+    return kinds.length === 0
+      ? []
+      : [
+          `${indent}${MARK.not_required} ${statusLabel(locale, "not_required")}: ${kinds.join(locale === "zh-CN" ? "、" : ", ")}`,
+        ];
+  };
   const problemLines = (fs: readonly ReportFinding[], indent: string): string[] =>
     fs
-      .filter((f) => f.status !== "ok")
+      .filter((f) => f.status !== "ok" && f.status !== "not_required")
       .map((f) => {
         const cause = f.causedBy
           ? ` (${t("causedBy")}: ${kindTitle(locale, f.causedBy.kind)} ${f.causedBy.subject.id})`
@@ -77,7 +89,7 @@ export function renderCheckText(r: CheckReport): string {
   out.push(
     `${t("counts")}: ${(["violation", "unknown", "accruing", "ok"] as const)
       .map((s) => `${statusLabel(locale, s)} ${r.counts[s]}`)
-      .join(" · ")}`,
+      .join(" · ")} (${t("notRequiredCount")}: ${r.counts.not_required})`,
   );
 
   out.push("", `${t("zones")}:`);
@@ -86,9 +98,16 @@ export function renderCheckText(r: CheckReport): string {
       Boolean,
     );
     out.push(
-      `  ${MARK[z.status]} ${z.name} (${z.id}; ${flags.join(", ")}): ${z.healthyCameras}/${z.cameras.length} ${t("healthyOf")}, ${t("needed")} ${z.minCameras}`,
+      `  ${MARK[z.status]} ${z.name} (${z.id}; ${flags.join(", ")}): ${z.healthyCameras}/${z.cameras.length} ${t("healthyOf")}${z.required ? `, ${t("needed")} ${z.minCameras}` : ""}`,
     );
-    out.push(...problemLines(findingsOf("zone", z.id), "      "));
+    const zoneFindings = findingsOf("zone", z.id);
+    out.push(...problemLines(zoneFindings, "      "));
+    // A zone the policy does not require: its line says so, and why.
+    out.push(
+      ...zoneFindings
+        .filter((f) => f.status === "not_required")
+        .map((f) => `      ${MARK.not_required} ${f.message}`),
+    );
   }
   const siteProblems = problemLines(findingsOf("site", r.site.id), "  ");
   if (siteProblems.length > 0) out.push(...siteProblems);
@@ -102,6 +121,7 @@ export function renderCheckText(r: CheckReport): string {
         : `${t("retention")} ${Math.floor(c.retentionDepthDays)} ${t("days")}`;
     out.push(`  ${MARK[worst]} ${c.name} (${c.id} @ ${c.device}): ${depth}`);
     out.push(...problemLines(findingsOf("camera", c.id), "      "));
+    out.push(...notRequiredLine(findingsOf("camera", c.id), "      "));
   }
 
   out.push("", `${t("devices")}:`);
@@ -112,6 +132,7 @@ export function renderCheckText(r: CheckReport): string {
       `  ${MARK[worst]} ${d.id}: ${d.reachable ? t("reachable") : t("unreachable")}${what ? ` — ${what}` : ""}`,
     );
     out.push(...problemLines(findingsOf("device", d.id), "      "));
+    out.push(...notRequiredLine(findingsOf("device", d.id), "      "));
   }
   return `${out.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateSite, verdictOf } from "../../src/compliance/evaluate.ts";
-import type { Finding } from "../../src/domain/finding.ts";
+import type { Finding, JudgedStatus } from "../../src/domain/finding.ts";
 import { findingKey } from "../../src/domain/finding.ts";
 import type { DeviceObservation } from "../../src/domain/observation.ts";
 import { ok, unsupported } from "../../src/domain/probe.ts";
@@ -44,9 +44,19 @@ describe("evaluateSite", () => {
     const ev = evaluate(site, healthy);
     expect(ev.verdict).toBe("compliant");
     expect(ev.findings.filter((f) => f.required && f.status !== "ok")).toEqual([]);
-    // Without picture probes the three picture findings are there, unknown and not counted.
-    const skipped = ev.findings.filter((f) => !f.required && f.status !== "ok");
-    expect(skipped.map((f) => f.reason)).toEqual(Array(9).fill("probes_skipped"));
+    // Without picture probes the picture findings are there, unknown and not counted.
+    const skipped = ev.findings.filter((f) => !f.required && f.status === "unknown");
+    expect(skipped.map((f) => f.reason)).toEqual(Array(6).fill("probes_skipped"));
+    // What the policy does not ask for (motion detection; a view with no approved reference) is
+    // not_required, never ok.
+    const waived = ev.findings.filter((f) => f.status === "not_required");
+    expect(waived.map((f) => [f.kind, f.reason, f.required])).toEqual(
+      ["cam1", "cam2", "cam3"].flatMap(() => [
+        ["alarm_disarmed", "motion_not_required", false],
+        ["view_changed", "no_reference", false],
+      ]),
+    );
+    expect(ev.findings.filter((f) => !f.required).length).toBe(12);
     // 2 device findings, 7 ONVIF + 3 picture findings per camera, 1 per zone, 1 for the site.
     expect(ev.findings).toHaveLength(2 + 3 * 10 + 3 + 1);
     expect(ev.cameras.map((c) => [c.id, c.health, c.retentionDepthDays])).toEqual([
@@ -92,7 +102,8 @@ describe("evaluateSite", () => {
         for (const kind of CAMERA_KINDS) {
           const f = findingOf(ev, kind, cam);
           if (kind === "alarm_disarmed") {
-            expect(f).toMatchObject({ status: "ok", required: false });
+            // Not required by the policy: said so, not "ok" (it was not checked), not caused by anything.
+            expect(f).toMatchObject({ status: "not_required", required: false, causedBy: null });
           } else {
             expect(f).toMatchObject({ status: "unknown", reason: "device_unreachable", causedBy: ref });
           }
@@ -208,15 +219,22 @@ describe("evaluateSite", () => {
     it("ignores findings that are not required", () => {
       const withOther = healthySite({ zones: [...site.zones, zone("store", "other")] });
       const ev = evaluate(withOther, healthyObservation(withOther));
+      // A zone kind the policy does not require: not judged (its coverage for information only).
       expect(findingOf(ev, "zone_uncovered", "store")).toMatchObject({
-        status: "violation",
+        status: "not_required",
         required: false,
+        reason: "zone_not_required",
+        params: { zoneKind: "other", healthy: 0, cameras: 0 },
+      });
+      expect(ev.zones.find((z) => z.id === "store")).toMatchObject({
+        required: false,
+        status: "not_required",
       });
       expect(ev.verdict).toBe("compliant");
     });
 
     it("follows the stated order of precedence", () => {
-      const f = (status: Finding["status"], required = true): Finding => ({
+      const f = (status: JudgedStatus, required = true): Finding => ({
         kind: "clock_drift",
         subject: { type: "device", id: "d" },
         status,

@@ -9,7 +9,12 @@ import type {
 } from "../../src/domain/finding.ts";
 import type { Locale } from "../../src/domain/site.ts";
 import type { SiteInfo } from "../../src/http/deps.ts";
-import type { CheckReport, ReportDevice, ReportFinding } from "../../src/report/checkReport.ts";
+import {
+  countFindings,
+  type CheckReport,
+  type ReportDevice,
+  type ReportFinding,
+} from "../../src/report/checkReport.ts";
 import { reasonText } from "../../src/report/messages.ts";
 
 /** What is wrong at a site, for building a CheckReport the way the rules would. */
@@ -188,8 +193,7 @@ export function sampleReport(
     zoneKinds: "entrance,living,activity",
   });
 
-  const counts: Record<FindingStatus, number> = { ok: 0, violation: 0, unknown: 0, accruing: 0 };
-  for (const f of findings) counts[f.status]++;
+  const counts = countFindings(findings);
   const verdict = counts.violation > 0 ? "violation" : counts.unknown > 0 ? "indeterminate" : "compliant";
   return {
     site: {

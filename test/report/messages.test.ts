@@ -80,6 +80,7 @@ const SAMPLES: { readonly [R in ReasonCode]: ReasonParams[R] } = {
   zone_too_few_healthy: { healthy: 1, minCameras: 2, cameras: 3 },
   zone_health_unknown: { healthy: 1, unknown: 1, minCameras: 2, cameras: 2 },
   zone_has_no_cameras: { minCameras: 1 },
+  zone_not_required: { zoneKind: "other", healthy: 1, cameras: 2 },
   required_zone_kinds_declared: { zoneKinds: "entrance,living,activity" },
   required_zone_kind_missing: { zoneKinds: "living,activity" },
   retention_sufficient: { days: 120, requiredDays: 90 },

@@ -1,4 +1,4 @@
-import type { Finding, FindingKind, FindingRef, FindingStatus, Subject } from "../../src/domain/finding.ts";
+import type { Finding, FindingKind, FindingRef, JudgedStatus, Subject } from "../../src/domain/finding.ts";
 import type { LifecyclePolicy } from "../../src/violations/lifecycle.ts";
 
 export const T0 = Date.parse("2026-10-01T00:00:00.000Z");
@@ -23,7 +23,7 @@ export interface FindingOptions {
   readonly evidence?: Record<string, unknown>;
 }
 
-export function finding(kind: FindingKind, status: FindingStatus, options: FindingOptions = {}): Finding {
+export function finding(kind: FindingKind, status: JudgedStatus, options: FindingOptions = {}): Finding {
   return {
     kind,
     subject: options.subject ?? camera("cam1"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../src/domain/finding.ts";
+import type { Finding, JudgedStatus } from "../../src/domain/finding.ts";
 import { exportLedger } from "../../src/ledger/export.ts";
 import { createLedger, type Ledger } from "../../src/ledger/ledger.ts";
 import { verifyLedgerExport } from "../../src/ledger/verify.ts";
@@ -33,7 +33,7 @@ function setup(t: TestRedis, options: { ledger?: (l: Ledger) => Ledger } = {}) {
   return { clock, signer, redis, ledger: base, engine, apply };
 }
 
-const stopped = (status: Finding["status"], id = "cam1") =>
+const stopped = (status: JudgedStatus, id = "cam1") =>
   finding("recording_stopped", status, { subject: camera(id) });
 
 describe("violation engine", () => {

@@ -34,7 +34,10 @@ function drive(
     const result = step({
       siteId: "site1",
       prev: state,
-      finding: finding(kind, status, options),
+      finding:
+        status === "not_required"
+          ? { ...finding(kind, "ok", options), status, required: false, reason: "motion_not_required" }
+          : finding(kind, status, options),
       at: at(seconds),
       policy,
       maintenance: options?.maintenance ?? false,
@@ -241,6 +244,35 @@ describe("violation lifecycle: monitor_blind", () => {
       [500, "violation", { required: false }],
     ]);
     expect(r.transitions).toEqual([]);
+  });
+
+  it("a not_required finding is never tracked: no violation, no monitor_blind, no lapse", () => {
+    const r = drive([
+      [0, "not_required"],
+      [60, "not_required"],
+      [600, "not_required"],
+    ]);
+    expect(r.transitions).toEqual([]);
+    expect(r.lapses).toEqual([]);
+  });
+
+  it("an open violation whose finding the policy stops requiring recovers like one seen ok", () => {
+    const r = drive(
+      [
+        [0, "violation"],
+        [120, "violation"],
+        [180, "not_required"],
+        [240, "not_required"],
+      ],
+      POLICY,
+      "alarm_disarmed",
+    );
+    expect(r.of("opened")).toHaveLength(1);
+    expect(r.of("resolved").map((t) => t.resolution)).toEqual(["recovered"]);
+    expect(r.lapses).toMatchObject([
+      { kind: "alarm_disarmed", status: "violation", from: isoAt(0), to: isoAt(180) },
+    ]);
+    expect(r.state).toBeNull();
   });
 
   it("pending blind, then the violation itself: the same stretch, now a recording_stopped", () => {

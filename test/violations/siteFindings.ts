@@ -1,4 +1,4 @@
-import type { Finding, FindingKind, FindingStatus, ReasonCode, Subject } from "../../src/domain/finding.ts";
+import type { Finding, FindingKind, JudgedStatus, ReasonCode, Subject } from "../../src/domain/finding.ts";
 
 /**
  * The findings one evaluation of a nursery produces, shaped like compliance/evaluateSite's:
@@ -39,10 +39,10 @@ export function siteFindings(s: SiteState): Finding[] {
   const f = (
     kind: FindingKind,
     subject: Subject,
-    status: FindingStatus,
+    status: JudgedStatus,
     reason: ReasonCode,
     evidence: Record<string, unknown>,
-    extra: Partial<Finding> = {},
+    extra: Partial<Pick<Finding, "causedBy">> = {},
   ): Finding => ({
     kind,
     subject,
@@ -94,7 +94,11 @@ export function siteFindings(s: SiteState): Finding[] {
     const cam: Subject = { type: "camera", id };
     for (const kind of CAMERA_KINDS) {
       if (kind === "alarm_disarmed") {
-        out.push(f(kind, cam, "ok", "motion_not_required", {}, { required: false }));
+        out.push({
+          ...f(kind, cam, "ok", "motion_not_required", {}),
+          status: "not_required",
+          required: false,
+        });
         continue;
       }
       if (s.nvrDown) {

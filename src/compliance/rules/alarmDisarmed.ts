@@ -4,6 +4,7 @@ import { countActiveCells } from "../activeCells.ts";
 import type { CameraContext } from "../context.ts";
 import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
+import { notRequiredOutcome } from "../notRequired.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
 
 const MOTION_TYPES = ["tt:CellMotionDetector", "tt:MotionRegionDetector"];
@@ -15,14 +16,12 @@ const TAMPER_TYPE = "tt:TamperingDetection";
  * cell, or a MotionRegionDetector not set Armed=false. tt:Config has no enable flag, so a rule
  * that is present and watches cells is "armed". Tamper rules alone do not detect an intruder;
  * they are listed in the evidence. When the policy does not require it the finding is
- * `ok` and not required, without asking the device.
+ * `not_required` (never `ok`: nothing was judged), without asking the device.
  */
 export function alarmDisarmed(ctx: CameraContext): Finding {
   const subject = cameraSubject(ctx.camera.id);
-  if (!ctx.site.policy.requireMotionDetection) {
-    return toFinding("alarm_disarmed", subject, outcome("ok", "motion_not_required", {}), {}, false);
-  }
-  return toFinding("alarm_disarmed", subject, judge(ctx));
+  const waived = notRequiredOutcome(ctx.site.policy, ctx.camera, "alarm_disarmed");
+  return toFinding("alarm_disarmed", subject, waived ?? judge(ctx));
 }
 
 function judge({ camera, obs }: CameraContext): Outcome {

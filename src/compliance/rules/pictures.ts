@@ -178,7 +178,8 @@ function judgeFrozen(windows: readonly PictureWindow[], evidence: Record<string,
 }
 
 function judgeView(camera: Camera, pic: PictureObservation, cause: FindingRef | null): Outcome {
-  if (camera.referenceImage === null || pic.reference === null) return outcome("ok", "no_reference", {});
+  if (camera.referenceImage === null) return outcome("not_required", "no_reference", {});
+  if (pic.reference === null) return outcome("ok", "no_reference", {});
   const ref = pic.reference;
   if (ref.status !== "ok") {
     const detail = ref.status === "failed" ? ref.error.message : ref.reason;

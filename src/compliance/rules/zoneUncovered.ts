@@ -18,11 +18,25 @@ export interface CameraHealth {
  * zone_uncovered for one zone: fewer than minCameras of its cameras are healthy. Cameras whose
  * health is unknown could make up the number, so then the zone is `unknown`, not a violation.
  * When every camera that is not healthy has the same root (one NVR down), the finding points
- * at it, so only that root is alerted. `required` is false for zone kinds the policy does not
- * require (e.g. `other`).
+ * at it, so only that root is alerted. A zone of a kind the policy does not require (e.g.
+ * `other`) is `not_required`: its coverage is given for information (params, evidence), never
+ * as ok or a violation, and never counts.
  */
 export function zoneUncovered(zone: Zone, required: boolean, cameras: readonly CameraHealth[]): Finding {
-  return toFinding("zone_uncovered", zoneSubject(zone.id), judge(zone, cameras), {}, required);
+  const judged = judge(zone, cameras);
+  const o = required
+    ? judged
+    : outcome(
+        "not_required",
+        "zone_not_required",
+        {
+          zoneKind: zone.kind,
+          healthy: cameras.filter((c) => c.health === "healthy").length,
+          cameras: cameras.length,
+        },
+        judged.evidence,
+      );
+  return toFinding("zone_uncovered", zoneSubject(zone.id), o);
 }
 
 function judge(zone: Zone, cameras: readonly CameraHealth[]): Outcome {

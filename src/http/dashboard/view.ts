@@ -46,7 +46,12 @@ const tone = (status: FindingStatus | "healthy" | "unhealthy"): string =>
       ? "bad"
       : status === "accruing"
         ? "wait"
-        : "unsure";
+        : status === "not_required"
+          ? "off"
+          : "unsure";
+
+/** A finding to show as a problem: judged and not ok (not_required was not judged, so it is none). */
+const isProblem = (f: ReportFinding): boolean => f.status !== "ok" && f.status !== "not_required";
 
 function renderSite(
   info: SiteInfo,
@@ -97,7 +102,7 @@ function renderSite(
 }
 
 function siteProblems(report: CheckReport, locale: Locale, w: Words): Html | null {
-  const problems = report.findings.filter((f) => f.subject.type === "site" && f.status !== "ok");
+  const problems = report.findings.filter((f) => f.subject.type === "site" && isProblem(f));
   if (problems.length === 0) return null;
   return html`<ul class="problems site-problems" aria-label="${w.siteProblems}">
     ${problems.map((f) => findingLine(f, report, locale, w))}
@@ -150,7 +155,7 @@ function subjectName(subject: Subject, info: SiteInfo, report: CheckReport | nul
 /** The latest report's sentence for this violation's finding, while it is still not ok. */
 function currentMessage(v: Violation, report: CheckReport | null, locale: Locale): string | null {
   const f = report?.findings.find((x) => sameRef(x, v));
-  return report !== null && f !== undefined && f.status !== "ok" ? messageOf(f, locale, report) : null;
+  return report !== null && f !== undefined && isProblem(f) ? messageOf(f, locale, report) : null;
 }
 
 function violationItem(
@@ -224,14 +229,11 @@ function cameraCard(
   const rootFinding = root === null ? undefined : report?.findings.find((f) => sameRef(f, root));
   const others = own.filter(
     (f) =>
-      f.status !== "ok" &&
+      isProblem(f) &&
       f !== rootFinding &&
       (root === null || f.causedBy === null || !sameRef(f.causedBy, root)),
   );
-  const lines = [
-    ...(rootFinding !== undefined && rootFinding.status !== "ok" ? [rootFinding] : []),
-    ...others,
-  ];
+  const lines = [...(rootFinding !== undefined && isProblem(rootFinding) ? [rootFinding] : []), ...others];
   // The card shows the camera's worst required finding (short retention on a camera that is
   // online and recording is still a violation); the badge keeps saying whether it is healthy.
   const required = own.filter((f) => f.required).map((f) => f.status);
@@ -244,6 +246,8 @@ function cameraCard(
           ? "wait"
           : "good";
   const zoneNames = camera.zones.map((id) => info.zones.find((z) => z.id === id)?.name ?? id).join(", ");
+  // What the policy does not ask for is said as such, never as part of a healthy card.
+  const notRequired = own.filter((f) => f.status === "not_required");
   const depth = summary?.retentionDepthDays ?? null;
   return html`<article class="card ${cardTone}" data-camera="${camera.id}" data-health="${health}">
     <div class="card-head">
@@ -256,6 +260,14 @@ function cameraCard(
         : html`<ul class="problems">
             ${lines.map((f) => findingLine(f, report!, locale, w))}
           </ul>`
+    }
+    ${
+      notRequired.length === 0
+        ? null
+        : html`<div class="meta not-required" data-not-required="${notRequired.map((f) => f.kind).join(" ")}">
+            ${statusLabel(locale, "not_required")}:
+            ${notRequired.map((f) => kindTitle(locale, f.kind)).join(locale === "zh-CN" ? "、" : ", ")}
+          </div>`
     }
     <div class="meta retention" data-retention-days="${depth === null ? "" : String(depth)}">
       ${depth === null ? w.retentionUnknown : w.retention(depth.toFixed(depth < 10 ? 1 : 0))}

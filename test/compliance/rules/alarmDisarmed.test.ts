@@ -16,9 +16,20 @@ const tamper: AnalyticsRule = {
 const b64 = (...bytes: number[]) => Buffer.from(bytes).toString("base64");
 
 describe("alarm_disarmed", () => {
-  it("is ok and not required when the policy does not require motion detection, whatever the device says", () => {
-    const f = judge(rules(), healthySite());
-    expect(f).toMatchObject({ status: "ok", required: false, reason: "motion_not_required" });
+  it("is not_required (never ok) when the policy does not require motion detection, whatever the device says", () => {
+    for (const obs of [
+      rules(),
+      base,
+      patch(base, "analyticsRules", "VA1", failed({ kind: "timeout", message: "x" })),
+    ]) {
+      const f = judge(obs, healthySite());
+      expect(f).toMatchObject({
+        status: "not_required",
+        required: false,
+        reason: "motion_not_required",
+        causedBy: null,
+      });
+    }
   });
 
   it("is ok when a CellMotionDetector watches some cells", () => {

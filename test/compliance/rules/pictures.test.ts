@@ -95,7 +95,7 @@ describe("picture findings", () => {
     const noRef = camera(2, ["gate"]);
     const p = { ...picture([window(), window()], null), cameraId: noRef.id };
     const f = pictureFindings(noRef, { probed: true, byCamera: new Map([[noRef.id, p]]) }, null);
-    expect(f.view).toMatchObject({ status: "ok", reason: "no_reference", required: false });
+    expect(f.view).toMatchObject({ status: "not_required", reason: "no_reference", required: false });
   });
 
   it("a stream that cannot be watched is camera_offline (stream side); the pictures are unknown", () => {
