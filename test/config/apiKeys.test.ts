@@ -58,7 +58,12 @@ describe("API key scopes", () => {
     const b = await load("site-b", [
       `{ name: wjw, role: regulator, scope: district, sha256: ${two.sha256} }`,
     ]);
-    expect(() => deploymentApiKeys([a, b])).toThrow(/district key "wjw" .* differs/);
+    const differs = await configError(() => Promise.resolve().then(() => deploymentApiKeys([a, b])));
+    expect(differs.file).toBe(b.file);
+    expect(differs.issues[0]).toMatchObject({
+      path: "http.apiKeys[0]",
+      message: /district key "wjw" differs/,
+    });
     const c = await load("site-c", [`{ name: other, role: admin, scope: district, sha256: ${one.sha256} }`]);
     expect(() => deploymentApiKeys([a, c])).toThrow(/one key has one name/);
   });
