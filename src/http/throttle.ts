@@ -6,10 +6,35 @@
  * forgotten first), so a flood of addresses cannot grow it without end.
  */
 export interface FailureThrottle {
-  /** 0 when the client may try; else how many seconds until it may try again. */
-  retryAfterSeconds(client: string): number;
+  /** 0 when the client (its address) may try; else how many seconds until it may try again. */
+  retryAfterSeconds(ip: string): number;
   /** Records one failure of the client. */
-  fail(client: string): void;
+  fail(ip: string): void;
+}
+
+/**
+ * Who a failure is counted against: an IPv4 address as it is (also when IPv4-mapped), an IPv6
+ * address by its /64 — one host usually holds a whole /64 and could otherwise try from each
+ * address of it.
+ */
+export function clientOf(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped?.[1] !== undefined) return mapped[1];
+  if (!ip.includes(":")) return ip;
+  const bare = ip.replace(/%.*$/, "").toLowerCase();
+  const [head = "", tail] = bare.split("::", 2);
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups =
+    tail === undefined
+      ? left
+      : [
+          ...left,
+          ...Array.from({ length: Math.max(0, 8 - left.length - right.length) }, () => "0"),
+          ...right,
+        ];
+  const prefix = groups.slice(0, 4).map((g) => (Number.parseInt(g, 16) || 0).toString(16));
+  return `${prefix.join(":")}::/64`;
 }
 
 export interface ThrottleOptions {
@@ -36,13 +61,15 @@ export function createFailureThrottle(opts: ThrottleOptions): FailureThrottle {
   };
 
   return {
-    retryAfterSeconds(client) {
+    retryAfterSeconds(ip) {
+      const client = clientOf(ip);
       const now = opts.now();
       const entry = current(client, now);
       if (entry === undefined || entry.failures < opts.maxFailures) return 0;
       return Math.max(1, Math.ceil((entry.since + windowMs - now) / 1000));
     },
-    fail(client) {
+    fail(ip) {
+      const client = clientOf(ip);
       const now = opts.now();
       const entry = current(client, now);
       if (entry !== undefined) {
