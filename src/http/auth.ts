@@ -76,6 +76,15 @@ export function bearerKey(header: string | undefined): string | null {
   return m?.[1] ?? null;
 }
 
+/** Records a wrong key from the request's client; logs once when that gets the client refused. */
+export function failedLogin(throttle: FailureThrottle, request: FastifyRequest, windowSeconds: number): void {
+  if (throttle.fail(request.ip))
+    request.log.warn(
+      { client: request.ip, windowSeconds },
+      "http: too many wrong keys from one address; refusing it until its window ends",
+    );
+}
+
 /**
  * Sends 429 with Retry-After when the client failed too often (the JSON error, or what `send`
  * sends, e.g. the login page); true when it did.
@@ -88,7 +97,7 @@ export function refuseThrottled(
 ): boolean {
   const wait = throttle.retryAfterSeconds(request.ip);
   if (wait === 0) return false;
-  request.log.warn({ client: request.ip, retryAfterSeconds: wait }, "http: too many failed logins; refused");
+  request.log.debug({ client: request.ip, retryAfterSeconds: wait }, "http: too many wrong keys; refused");
   void reply.code(429).header("retry-after", String(wait));
   if (send !== undefined) send(reply);
   else
@@ -109,13 +118,14 @@ export function requireKey(
   keys: () => readonly DeploymentApiKey[],
   access: Access,
   throttle: FailureThrottle,
+  windowSeconds: number,
 ) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (refuseThrottled(throttle, request, reply)) return reply;
     const key = bearerKey(request.headers.authorization);
     const principal = key === null ? null : authenticateKey(key, keys());
     if (principal === null) {
-      if (key !== null) throttle.fail(request.ip);
+      if (key !== null) failedLogin(throttle, request, windowSeconds);
       const problem = key === null ? "" : ', error="invalid_token"';
       void reply
         .code(401)

@@ -8,8 +8,8 @@
 export interface FailureThrottle {
   /** 0 when the client (its address) may try; else how many seconds until it may try again. */
   retryAfterSeconds(ip: string): number;
-  /** Records one failure of the client. */
-  fail(ip: string): void;
+  /** Records one failure of the client; true when this one got it refused (once per window). */
+  fail(ip: string): boolean;
 }
 
 /**
@@ -74,7 +74,7 @@ export function createFailureThrottle(opts: ThrottleOptions): FailureThrottle {
       const entry = current(client, now);
       if (entry !== undefined) {
         entry.failures++;
-        return;
+        return entry.failures === opts.maxFailures;
       }
       if (clients.size >= maxClients) {
         for (const [k, v] of clients) if (now - v.since >= windowMs) clients.delete(k);
@@ -85,6 +85,7 @@ export function createFailureThrottle(opts: ThrottleOptions): FailureThrottle {
         }
       }
       clients.set(client, { since: now, failures: 1 });
+      return opts.maxFailures <= 1;
     },
   };
 }

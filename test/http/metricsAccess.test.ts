@@ -86,6 +86,8 @@ describe("failed logins", () => {
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
     expect(refused.body).toContain("Too many wrong keys");
+    const blocked = h.world.logs.filter((l) => l.includes("too many wrong keys from one address"));
+    expect(blocked).toHaveLength(1);
     // Another address is not affected.
     expect((await h.call(form(h.world.keys.admin, "198.51.100.2"))).statusCode).toBe(303);
     h.world.clock.now += 300_000;

@@ -10,7 +10,7 @@ export function apiRoute(
   summary: string,
 ) {
   return {
-    onRequest: requireKey(() => ctx.deps.apiKeys, access, ctx.throttle),
+    onRequest: requireKey(() => ctx.deps.apiKeys, access, ctx.throttle, ctx.options.loginWindowSeconds),
     schema: {
       tags: [tag],
       summary,

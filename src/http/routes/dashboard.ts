@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Locale } from "../../domain/site.ts";
-import { authenticateKey, mayAnywhere, refuseThrottled } from "../auth.ts";
+import { authenticateKey, failedLogin, mayAnywhere, refuseThrottled } from "../auth.ts";
 import { openViolationsOf, type RouteContext } from "../context.ts";
 import type { DashboardSession } from "../deps.ts";
 import { dashboardPage, loginPage, pageCsp, unavailablePage, type LoginProblem } from "../dashboard/page.ts";
@@ -117,7 +117,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const problem: LoginProblem =
       principal === null ? "invalid" : !mayAnywhere(principal, "admin") ? "not_admin" : null;
     if (problem !== null || principal === null) {
-      if (principal === null) ctx.throttle.fail(request.ip);
+      if (principal === null) failedLogin(ctx.throttle, request, options.loginWindowSeconds);
       request.log.info({ outcome: problem }, "dashboard login refused");
       const nonce = newNonce();
       return pageHeaders(reply.code(problem === "not_admin" ? 403 : 401), nonce).send(

@@ -42,7 +42,7 @@ export function metricsRoutes(app: FastifyInstance, ctx: RouteContext): void {
     await reloading;
   };
 
-  const guard = requireKey(() => deps.apiKeys, "metrics", ctx.throttle);
+  const guard = requireKey(() => deps.apiKeys, "metrics", ctx.throttle, ctx.options.loginWindowSeconds);
   app.get(
     "/metrics",
     {
