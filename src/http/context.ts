@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Violation } from "../domain/violation.ts";
 import { may, type Access } from "./auth.ts";
-import type { HttpDeps, HttpOptions, SiteInfo } from "./deps.ts";
+import type { HttpDeps, HttpOptions, SiteInfo, SiteStatus } from "./deps.ts";
 import type { FailureThrottle } from "./throttle.ts";
 
 /** What every route module gets: the ports, the resolved options, the failed-login throttle. */
@@ -47,10 +47,18 @@ export function sitesFor(deps: HttpDeps, request: FastifyRequest, access: Access
   return deps.sites().filter((s) => may(principal, access, s.id));
 }
 
+/** The latest evaluation of the given sites (one read for all when they are all of them). */
+export async function statusOf(deps: HttpDeps, sites: readonly SiteInfo[]): Promise<SiteStatus[]> {
+  if (sites.length === deps.sites().length) return [...(await deps.status())];
+  const each = await Promise.all(sites.map((s) => deps.status(s.id)));
+  return each.flat();
+}
+
 /**
  * The site asked for when the request's key may act on it; else sends 404 and returns null. A
  * site of another key's scope answers like one that is not configured: a key learns nothing
- * about the sites it does not act on.
+ * about the sites it does not act on. Only a key that may read the site but not administer it
+ * is told so (403).
  */
 export function siteOr404(
   deps: HttpDeps,

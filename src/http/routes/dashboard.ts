@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Locale } from "../../domain/site.ts";
 import { authenticateKey, failedLogin, mayAnywhere, refuseThrottled } from "../auth.ts";
-import { openViolationsOf, type RouteContext } from "../context.ts";
+import { openViolationsOf, statusOf, type RouteContext } from "../context.ts";
 import type { DashboardSession } from "../deps.ts";
 import { dashboardPage, loginPage, pageCsp, unavailablePage, type LoginProblem } from "../dashboard/page.ts";
 import { renderLive } from "../dashboard/view.ts";
@@ -52,11 +52,7 @@ export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   const live = async (locale: Locale, session: DashboardSession) => {
     const shown = deps.sites().filter((s) => sessionShows(session, s.id));
-    const everySite = shown.length === deps.sites().length;
-    const [statuses, open] = await Promise.all([
-      everySite ? deps.status() : Promise.all(shown.map((s) => deps.status(s.id))).then((x) => x.flat()),
-      openViolationsOf(deps, shown),
-    ]);
+    const [statuses, open] = await Promise.all([statusOf(deps, shown), openViolationsOf(deps, shown)]);
     const now = deps.now();
     const sites = shown.map((info) => ({ info, status: statuses.find((s) => s.siteId === info.id) ?? null }));
     const tz = shown[0]?.timezone ?? "UTC";

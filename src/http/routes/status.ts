@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { NO_STORE, siteOr404, sitesFor, type RouteContext } from "../context.ts";
+import { NO_STORE, siteOr404, sitesFor, statusOf, type RouteContext } from "../context.ts";
 import { StatusResponseSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";
 import { apiRoute } from "./common.ts";
@@ -26,13 +26,10 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request, reply) => {
       const { site } = request.query;
       if (site !== undefined && siteOr404(ctx.deps, request, site, "read", reply) === null) return reply;
-      const visible = sitesFor(ctx.deps, request, "read");
       const sites =
         site !== undefined
           ? await ctx.deps.status(site)
-          : visible.length === ctx.deps.sites().length
-            ? await ctx.deps.status()
-            : (await Promise.all(visible.map((s) => ctx.deps.status(s.id)))).flat();
+          : await statusOf(ctx.deps, sitesFor(ctx.deps, request, "read"));
       void reply.header("cache-control", NO_STORE);
       return { generatedAt: new Date(ctx.deps.now()).toISOString(), sites };
     },
