@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { deploymentApiKeys } from "../config/apiKeys.ts";
 import type { LoadedConfig } from "../config/types.ts";
 import type { Subject } from "../domain/finding.ts";
 import type { Site } from "../domain/site.ts";
@@ -50,9 +51,11 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
     logger: d.logger,
     metrics: d.metrics,
     locale: first.site.locale,
-    // Keys of every site file count: a district deployment serves all sites from one API.
-    apiKeys: d.configs.flatMap((c) => c.http.apiKeys),
+    // Keys of every site file, each acting on its own site only unless declared district-wide.
+    apiKeys: deploymentApiKeys(d.configs),
     publicUrl: first.http.publicUrl,
+    // Open only when every site file opens it.
+    options: { openMetrics: d.configs.every((c) => c.http.openMetrics) },
     now: d.now,
     sites: () => infos,
     ...(d.queueDepths ? { queueDepths: d.queueDepths } : {}),
@@ -125,6 +128,7 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
       };
     },
     maintenance: {
+      get: async (id) => (await d.engine.listMaintenance({ active: false })).find((w) => w.id === id) ?? null,
       list: (q) => d.engine.listMaintenance(q),
       declare: (decl) => d.engine.declareMaintenance(decl),
       end: (id, by) => d.engine.endMaintenance(id, by),

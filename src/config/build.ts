@@ -95,10 +95,12 @@ export function buildLoadedConfig(
     host: listen.slice(0, colon).replace(/^\[(.*)\]$/, "$1"),
     port: Number(listen.slice(colon + 1)),
     publicUrl: config.http?.publicUrl?.replace(/\/+$/, "") ?? null,
+    openMetrics: config.http?.openMetrics ?? false,
     apiKeys: (config.http?.apiKeys ?? []).map((k) => ({
       name: k.name,
       role: k.role,
       sha256: k.sha256.toLowerCase(),
+      scope: k.scope ?? "site",
     })),
   };
 

@@ -16,7 +16,8 @@ import { FINDING_KINDS } from "./findingKinds.ts";
 export const LOCALES = ["zh-CN", "en"] as const satisfies readonly Locale[];
 export const ZONE_KINDS = ["entrance", "living", "activity", "other"] as const satisfies readonly ZoneKind[];
 export const DEVICE_KINDS = ["nvr", "camera"] as const;
-export const API_KEY_ROLES = ["admin", "regulator"] as const;
+export const API_KEY_ROLES = ["admin", "regulator", "metrics"] as const;
+export const API_KEY_SCOPES = ["site", "district"] as const;
 export const ROUTE_SEVERITIES = ["info", "warning", "critical"] as const;
 
 /** Defaults of everything optional that has one; the district plan's values for the policy. */
@@ -116,8 +117,16 @@ const ApiKeySchema = Type.Object(
   {
     name: Id("Name of the key holder, for audit lines."),
     role: StringEnum(API_KEY_ROLES, {
-      description: "admin: everything; regulator: read status, reports and the ledger.",
+      description:
+        "admin: everything; regulator: read status, violations, reports, maintenance and the ledger; metrics: only scrape /metrics.",
     }),
+    scope: Type.Optional(
+      StringEnum(API_KEY_SCOPES, {
+        default: "site",
+        description:
+          "site (the default): the key acts on this file's site only. district: on every site of the deployment (all site files loaded together); declare it only in site files the district writes.",
+      }),
+    ),
     sha256: Type.String({
       pattern: "^[0-9a-fA-F]{64}$",
       "x-expect": "64 hex digits (the SHA-256 of the key, as `nurserywatch` prints it with a new key)",
@@ -137,9 +146,23 @@ const HttpSchema = Type.Object(
         description: "Address of the dashboard, API, metrics and the parents' pages.",
       }),
     ),
-    publicUrl: Type.Optional(HttpUrl("The address put into parent links and alert payloads.")),
+    publicUrl: Type.Optional(
+      HttpUrl(
+        "The address put into parent links and alert payloads. When it is https the dashboard's session cookie is Secure.",
+      ),
+    ),
+    openMetrics: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "true: /metrics answers without a key. Only for a listen address that nobody but the scraper reaches; by default a scrape needs a key that acts on every site (role metrics, regulator or admin).",
+      }),
+    ),
     apiKeys: Type.Optional(
-      Type.Array(ApiKeySchema, { default: [], description: "Bearer keys for the admin and regulator API." }),
+      Type.Array(ApiKeySchema, {
+        default: [],
+        description: "Bearer keys for the API, the dashboard and /metrics.",
+      }),
     ),
   },
   { ...strict, default: {}, description: "The HTTP server." },

@@ -1,7 +1,7 @@
 import type { FindingKind } from "../domain/finding.ts";
 import type { Secret } from "../domain/secret.ts";
 import type { Site } from "../domain/site.ts";
-import type { API_KEY_ROLES, ROUTE_SEVERITIES } from "./schema.ts";
+import type { API_KEY_ROLES, API_KEY_SCOPES, ROUTE_SEVERITIES } from "./schema.ts";
 import type { ViewingWindow } from "./windows.ts";
 
 export type { ViewingWindow } from "./windows.ts";
@@ -26,11 +26,24 @@ export interface LoadedConfig {
 
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 export interface ApiKeyEntry {
   readonly name: string;
   readonly role: ApiKeyRole;
   /** SHA-256 of the key, lower-case hex (see src/auth/apiKey.ts). */
   readonly sha256: string;
+  /** site: acts on the site of its file only; district: on every site of the deployment. */
+  readonly scope: ApiKeyScope;
+}
+
+/** A key of a deployment (all its site files) with where it acts. */
+export interface DeploymentApiKey {
+  readonly name: string;
+  readonly role: ApiKeyRole;
+  readonly sha256: string;
+  /** The one site it acts on; null for a district-wide key (every site of the deployment). */
+  readonly site: string | null;
 }
 
 export interface HttpConfig {
@@ -41,6 +54,8 @@ export interface HttpConfig {
   readonly port: number;
   /** Base address for parent links and alert payloads, without a trailing slash; null when not set. */
   readonly publicUrl: string | null;
+  /** /metrics without a key (http.openMetrics); false unless the file says so. */
+  readonly openMetrics: boolean;
   readonly apiKeys: readonly ApiKeyEntry[];
 }
 

@@ -1,4 +1,4 @@
-import type { ApiKeyEntry, ApiKeyRole } from "../config/types.ts";
+import type { DeploymentApiKey } from "../config/types.ts";
 import type { FindingKind } from "../domain/finding.ts";
 import type { LedgerEntry, SignedHead } from "../domain/ledger.ts";
 import type { Locale, Site, ZoneKind } from "../domain/site.ts";
@@ -21,8 +21,8 @@ export interface HttpDeps {
   readonly metrics: Metrics;
   /** Dashboard language when a site gives none and the visitor asked for none. */
   readonly locale: Locale;
-  /** From http.apiKeys: only SHA-256 hashes, never the keys. */
-  readonly apiKeys: readonly ApiKeyEntry[];
+  /** From http.apiKeys of every site file, each with its site: only SHA-256 hashes, never the keys. */
+  readonly apiKeys: readonly DeploymentApiKey[];
   /** http.publicUrl: the session cookie is Secure when it is https. */
   readonly publicUrl: string | null;
   /** Our clock (ms since the epoch). */
@@ -45,10 +45,18 @@ export interface HttpDeps {
 }
 
 export interface HttpOptions {
-  /** /metrics without a key (the default); false: any valid API key is needed. */
+  /**
+   * /metrics without a key (http.openMetrics). false (the default): a key that acts on every
+   * site is needed (role metrics, regulator or admin; district-wide, or of the only site).
+   */
   readonly openMetrics: boolean;
-  /** Reload status gauges from status()/violations on every scrape (stateless API nodes). */
+  /** Reload status gauges from status()/violations for scrapes (stateless API nodes). */
   readonly refreshMetricsOnScrape: boolean;
+  /** Scrapes within this many seconds of the last reload are served from it (one reload at a time). */
+  readonly metricsMaxAgeSeconds: number;
+  /** Wrong keys (login form or bearer) one client address may send per window before 429. */
+  readonly loginMaxFailures: number;
+  readonly loginWindowSeconds: number;
   /** Dashboard session lifetime. */
   readonly sessionTtlSeconds: number;
   /** How often the dashboard page asks for fresh data. */
@@ -60,8 +68,11 @@ export interface HttpOptions {
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
-  openMetrics: true,
+  openMetrics: false,
   refreshMetricsOnScrape: true,
+  metricsMaxAgeSeconds: 5,
+  loginMaxFailures: 10,
+  loginWindowSeconds: 300,
   sessionTtlSeconds: 12 * 3600,
   dashboardRefreshSeconds: 5,
   readinessTimeoutMs: 2000,
@@ -181,6 +192,8 @@ export interface SiteReport {
 }
 
 export interface MaintenancePort {
+  /** The window with this id (of any site), or null. */
+  get(id: string): Promise<MaintenanceWindow | null>;
   /** Windows of a site (all sites when absent); active: only those covering now. Newest first. */
   list(query: { readonly siteId?: string; readonly active: boolean }): Promise<readonly MaintenanceWindow[]>;
   /** Records the window (and its ledger event); returns it with its id. */
@@ -198,7 +211,10 @@ export interface DashboardSession {
   readonly idHash: string;
   /** The API key it was opened with (its name, never the key). */
   readonly keyName: string;
-  readonly role: ApiKeyRole;
+  /** The sites that key administered at login (empty for a district key). */
+  readonly sites: readonly string[];
+  /** Opened with a district-wide admin key: every site. */
+  readonly district: boolean;
   readonly createdAt: string;
   readonly expiresAt: string;
 }

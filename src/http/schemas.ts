@@ -197,8 +197,22 @@ export const SignedHeadSchema = Type.Object({
   publicKey: Type.String({ description: "SPKI PEM." }),
 });
 
+/** An entry of a site the key does not read: only its place in the chain, so the chain still checks. */
+export const WithheldLedgerEntrySchema = Type.Object(
+  {
+    seq: Type.Integer(),
+    prev: Type.String(),
+    hash: Type.String(),
+    withheld: Type.Literal(true),
+  },
+  { description: "An entry of another site: only seq, prev and hash." },
+);
+
 export const LedgerResponseSchema = Type.Object({
-  entries: Type.Array(LedgerEntrySchema),
+  entries: Type.Array(Type.Union([LedgerEntrySchema, WithheldLedgerEntrySchema]), {
+    description:
+      "Ascending. A site key gets the entries of other sites withheld: seq, prev and hash only, so the chain can still be followed to a signed head.",
+  }),
   nextFrom: Nullable(Type.Integer({ description: "Pass as ?from= for the next page; null on the last." })),
   heads: Type.Array(SignedHeadSchema, { description: "Signed chain heads, newest first." }),
 });

@@ -1,6 +1,7 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
+import { STATUS_CODES } from "node:http";
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from "fastify";
 import type { RouteContext } from "./context.ts";
 import { DEFAULT_HTTP_OPTIONS, InvalidCursorError, type HttpDeps } from "./deps.ts";
@@ -12,6 +13,8 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { reportRoutes } from "./routes/report.ts";
 import { statusRoutes } from "./routes/status.ts";
 import { violationRoutes } from "./routes/violations.ts";
+import { cookieIsSecure } from "./session.ts";
+import { createFailureThrottle } from "./throttle.ts";
 
 export interface HttpServer {
   readonly app: FastifyInstance;
@@ -45,9 +48,22 @@ export const REDACTED_LOG_PATHS = [
 /** Form posts (the login page) are small; anything bigger is not ours. */
 const FORM_LIMIT = 8 * 1024;
 
+/** Plainer words than fastify's for the body errors a client can make. */
+const BODY_PROBLEMS: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY:
+    "The body is not valid JSON: send one JSON object with Content-Type: application/json.",
+  FST_ERR_CTP_EMPTY_JSON_BODY:
+    "The body is empty although Content-Type says application/json: send one JSON object, or no Content-Type.",
+};
+
 export function createHttpServer(deps: HttpDeps): HttpServer {
   const options = { ...DEFAULT_HTTP_OPTIONS, ...deps.options };
-  const ctx: RouteContext = { deps, options };
+  const throttle = createFailureThrottle({
+    maxFailures: options.loginMaxFailures,
+    windowSeconds: options.loginWindowSeconds,
+    now: deps.now,
+  });
+  const ctx: RouteContext = { deps, options, throttle };
   const logger = deps.logger.child(
     { component: "http" },
     { redact: { paths: REDACTED_LOG_PATHS, censor: "[redacted]" } },
@@ -102,8 +118,13 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
         message: "cursor: not a cursor from a previous page.",
       });
     const status = error.statusCode ?? 500;
+    // The status's own words ("Bad Request"), never a class name such as "FastifyError".
     if (status >= 400 && status < 500)
-      return reply.code(status).send({ statusCode: status, error: error.name, message: error.message });
+      return reply.code(status).send({
+        statusCode: status,
+        error: STATUS_CODES[status] ?? "Bad Request",
+        message: BODY_PROBLEMS[error.code] ?? error.message,
+      });
     request.log.error({ err: error }, "request failed");
     return reply.code(500).send({
       statusCode: 500,
@@ -127,7 +148,10 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
         title: "nurserywatch",
         description:
           "Compliance monitor for nursery video surveillance. API calls need `Authorization: Bearer <key>` " +
-          "(role admin, or regulator read-only); /healthz, /readyz and /metrics are open by default.",
+          "(role admin, or regulator read-only) of the site asked about: a site key acts on its own site, a " +
+          "district key on every site. /metrics needs a key that acts on every site (role metrics, regulator " +
+          "or admin) unless http.openMetrics opens it; /healthz and /readyz are open. Too many wrong keys " +
+          "from one address are answered 429 for a while.",
         version: "1",
       },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
@@ -165,6 +189,17 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
         port: listen.port,
       });
       logger.info({ address }, "http: listening");
+      if (!cookieIsSecure(deps.publicUrl))
+        logger.warn(
+          { publicUrl: deps.publicUrl },
+          "http: publicUrl is not an https address, so the dashboard's session cookie is not marked Secure and " +
+            "a browser sends it over plain http; set http.publicUrl to the https address the dashboard is published at",
+        );
+      if (options.openMetrics)
+        logger.warn(
+          { address },
+          "http: /metrics answers without a key (http.openMetrics): make sure only the scraper can reach this address",
+        );
       return address;
     },
     async stop() {

@@ -26,10 +26,12 @@ export async function openSession(
 ): Promise<void> {
   const id = randomBytes(32).toString("base64url");
   const now = deps.now();
+  const admin = principal.grants.filter((g) => g.role === "admin");
   await deps.sessions.create({
     idHash: hashSessionId(id),
     keyName: principal.name,
-    role: principal.role,
+    sites: [...new Set(admin.flatMap((g) => (g.site === null ? [] : [g.site])))],
+    district: admin.some((g) => g.site === null),
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + cookie.ttlSeconds * 1000).toISOString(),
   });
@@ -44,7 +46,10 @@ export async function openSession(
 
 /**
  * The live session of a request, or null: no cookie, unknown, expired, or opened with a key
- * that is no longer configured as admin (removing a key from the config ends its sessions).
+ * that is no longer configured as admin of any site it was opened for (removing a key from
+ * the config ends its sessions). The session returned names only the sites its key still
+ * administers: a key is known by its name together with its site (names are unique only
+ * within one site file), or as a district key.
  */
 export async function sessionOf(deps: HttpDeps, request: FastifyRequest): Promise<DashboardSession | null> {
   const id = request.cookies[SESSION_COOKIE];
@@ -52,10 +57,18 @@ export async function sessionOf(deps: HttpDeps, request: FastifyRequest): Promis
   const session = await deps.sessions.get(hashSessionId(id));
   if (session === null) return null;
   if (Date.parse(session.expiresAt) <= deps.now()) return null;
-  const key = deps.apiKeys.find((k) => k.name === session.keyName);
-  if (key?.role !== "admin") return null;
-  return session;
+  // Sessions stored before they carried their sites open nothing.
+  if (!Array.isArray(session.sites) || typeof session.district !== "boolean") return null;
+  const admin = deps.apiKeys.filter((k) => k.name === session.keyName && k.role === "admin");
+  const district = session.district && admin.some((k) => k.site === null);
+  const sites = session.sites.filter((s) => admin.some((k) => k.site === s));
+  if (!district && sites.length === 0) return null;
+  return { ...session, district, sites };
 }
+
+/** Whether a session shows the site. */
+export const sessionShows = (session: DashboardSession, siteId: string): boolean =>
+  session.district || session.sites.includes(siteId);
 
 /** Ends the request's session (if any) and clears the cookie. */
 export async function closeSession(

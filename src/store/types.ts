@@ -74,7 +74,10 @@ export interface StoredSession {
   readonly idHash: string;
   /** The API key it was opened with (its name, never the key). */
   readonly keyName: string;
-  readonly role: "admin" | "regulator";
+  /** The sites that key administered at login (empty for a district key). */
+  readonly sites: readonly string[];
+  /** Opened with a district-wide admin key: every site. */
+  readonly district: boolean;
   readonly createdAt: string;
   readonly expiresAt: string;
 }

@@ -215,7 +215,9 @@ describe("the monitor daemon", () => {
     await waitFor("three more polls", () => (count("GetRecordingJobState") >= polls + 6 ? true : undefined));
     expect(count("FindEvents")).toBe(scans);
 
-    const metrics = await (await fetch(`${daemon!.httpUrl}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${daemon!.httpUrl}/metrics`, { headers: { authorization: `Bearer ${site!.adminKey}` } })
+    ).text();
     for (const queue of ["poll", "probe", "retention"]) {
       expect(metrics).toMatch(
         new RegExp(`^nurserywatch_queue_depth\\{queue="${queue}",state="delayed"\\} \\d+$`, "m"),

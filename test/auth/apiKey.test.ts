@@ -49,7 +49,7 @@ describe("API keys", () => {
       );
       const config = await loadConfig(file, ENV);
       const entry = config.http.apiKeys[0];
-      expect(entry).toEqual({ name: "ops", role: "admin", sha256 });
+      expect(entry).toEqual({ name: "ops", role: "admin", sha256, scope: "site" });
       expect(matchesApiKey(key, entry?.sha256 ?? "")).toBe(true);
       expect(JSON.stringify(config)).not.toContain(key);
     });

@@ -87,11 +87,13 @@ describe("the published example", () => {
       host: "0.0.0.0",
       port: 8080,
       publicUrl: "https://watch.example.org",
+      openMetrics: false,
       apiKeys: [
         {
           name: "ops",
           role: "admin",
           sha256: "9f2d0c1be5a7e3c48b0d6f1a2e7c9b3d4f5a6e7b8c9d0e1f2a3b4c5d6e7f8a9b",
+          scope: "site",
         },
       ],
     });
@@ -175,6 +177,7 @@ describe("defaults of a minimal file", () => {
       host: "0.0.0.0",
       port: 8080,
       publicUrl: null,
+      openMetrics: false,
       apiKeys: [],
     });
     // Unset on purpose: the daemon then starts its own redis-server rather than trusting whatever listens on 6379.

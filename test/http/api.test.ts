@@ -91,7 +91,7 @@ describe("GET /api/v1/status", () => {
     expect(json<{ sites: { siteId: string }[] }>(one).sites.map((s) => s.siteId)).toEqual(["moon-02"]);
     const none = await h.call({ url: "/api/v1/status?site=nowhere", key: h.world.keys.admin });
     expect(none.statusCode).toBe(404);
-    expect(json(none).message).toBe('No site "nowhere" is configured.');
+    expect(json(none).message).toBe('No site "nowhere" is configured for this key.');
   });
 
   it("never sends fields the schema does not name (a store's internals stay inside)", async () => {
@@ -380,7 +380,7 @@ describe("/api/v1/maintenance", () => {
     const payload = { to: "2026-03-02T06:00:00Z", reason: "x" };
     const r = await h.call({ method: "POST", url: "/api/v1/maintenance", key: h.world.keys.admin, payload });
     expect(r.statusCode).toBe(400);
-    expect(json(r).message).toBe("site is required: this monitor watches 2 sites (sunshine-01, moon-02).");
+    expect(json(r).message).toBe("site is required: this key administers 2 sites (sunshine-01, moon-02).");
     const ok = await h.call({
       method: "POST",
       url: "/api/v1/maintenance",

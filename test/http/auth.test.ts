@@ -25,12 +25,25 @@ describe("authenticateKey", () => {
   const a = newApiKey();
   const b = newApiKey();
   const keys = [
-    { name: "ops", role: "admin" as const, sha256: a.sha256 },
-    { name: "district", role: "regulator" as const, sha256: b.sha256.toUpperCase() },
+    { name: "ops", role: "admin" as const, sha256: a.sha256, site: "sunshine-01" },
+    { name: "district", role: "regulator" as const, sha256: b.sha256.toUpperCase(), site: null },
   ];
   it("finds the entry whose hash the key matches, whatever its position or hex case", () => {
-    expect(authenticateKey(a.key, keys)).toEqual({ name: "ops", role: "admin" });
-    expect(authenticateKey(b.key, keys)).toEqual({ name: "district", role: "regulator" });
+    expect(authenticateKey(a.key, keys)).toEqual({
+      name: "ops",
+      grants: [{ site: "sunshine-01", role: "admin" }],
+    });
+    expect(authenticateKey(b.key, keys)).toEqual({
+      name: "district",
+      grants: [{ site: null, role: "regulator" }],
+    });
+  });
+  it("gives a key listed in several site files a grant from each", () => {
+    const both = [...keys, { name: "ops", role: "regulator" as const, sha256: a.sha256, site: "moon-02" }];
+    expect(authenticateKey(a.key, both)?.grants).toEqual([
+      { site: "sunshine-01", role: "admin" },
+      { site: "moon-02", role: "regulator" },
+    ]);
   });
   it("finds none for another key, a hash, or an empty key", () => {
     expect(authenticateKey(newApiKey().key, keys)).toBeNull();
@@ -148,17 +161,17 @@ describe("the auth matrix of /api/v1", () => {
     expect(r.statusCode).toBe(401);
   });
 
-  it("keeps /healthz, /readyz, /metrics and /docs open", async () => {
-    for (const url of ["/healthz", "/readyz", "/metrics", "/docs/json"]) {
+  it("keeps /healthz, /readyz and /docs open", async () => {
+    for (const url of ["/healthz", "/readyz", "/docs/json"]) {
       const r = await h.call({ url });
       expect(r.statusCode, url).toBe(200);
     }
   });
 });
 
-describe("with metrics closed (openMetrics: false)", () => {
-  it("needs any valid key for /metrics", async () => {
-    const h = harness({ options: { openMetrics: false } });
+describe("with metrics closed (openMetrics: false, the default)", () => {
+  it("needs a valid key for /metrics", async () => {
+    const h = harness();
     try {
       expect((await h.call({ url: "/metrics" })).statusCode).toBe(401);
       expect((await h.call({ url: "/metrics", key: newApiKey().key })).statusCode).toBe(401);

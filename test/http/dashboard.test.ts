@@ -70,7 +70,8 @@ describe("dashboard login", () => {
     expect(stored[0]).toEqual({
       idHash: createHash("sha256").update(res.id).digest("hex"),
       keyName: "ops",
-      role: "admin",
+      sites: [],
+      district: true,
       createdAt: iso(T0),
       expiresAt: iso(T0 + 12 * 3600_000),
     });

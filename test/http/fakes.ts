@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { newApiKey } from "../../src/auth/apiKey.ts";
-import type { ApiKeyEntry } from "../../src/config/types.ts";
+import type { ApiKeyRole, DeploymentApiKey } from "../../src/config/types.ts";
 import type { LedgerEntry, SignedHead } from "../../src/domain/ledger.ts";
 import type { Locale } from "../../src/domain/site.ts";
 import type { MaintenanceWindow, Violation } from "../../src/domain/violation.ts";
@@ -30,7 +30,10 @@ export interface FakeWorld {
   readonly deps: HttpDeps;
   readonly clock: { now: number };
   readonly keys: { readonly admin: string; readonly regulator: string };
-  readonly apiKeys: ApiKeyEntry[];
+  /** "ops" (admin) and "district" (regulator), both district-wide; addKey adds more. */
+  readonly apiKeys: DeploymentApiKey[];
+  /** Configures a new key (site null: district-wide) and returns it. */
+  addKey(name: string, role: ApiKeyRole, site: string | null): string;
   readonly sites: SiteInfo[];
   /** siteId → latest report (absent: never polled). */
   readonly reports: Map<string, CheckReport>;
@@ -97,9 +100,14 @@ export function createFakeWorld(opts: FakeOptions = {}): FakeWorld {
     clock: { now: opts.now ?? T0 },
     keys: { admin: admin.key, regulator: regulator.key },
     apiKeys: [
-      { name: "ops", role: "admin", sha256: admin.sha256 },
-      { name: "district", role: "regulator", sha256: regulator.sha256 },
+      { name: "ops", role: "admin", sha256: admin.sha256, site: null },
+      { name: "district", role: "regulator", sha256: regulator.sha256, site: null },
     ],
+    addKey: (name, role, site) => {
+      const k = newApiKey();
+      world.apiKeys.push({ name, role, sha256: k.sha256, site });
+      return k.key;
+    },
     sites: [...(opts.sites ?? [SUNSHINE])],
     reports: new Map(),
     lastPollAt: new Map(),
@@ -188,6 +196,10 @@ export function createFakeWorld(opts: FakeOptions = {}): FakeWorld {
       return world.reportOf(q);
     },
     maintenance: {
+      get: async (id) => {
+        await Promise.resolve();
+        return world.maintenance.find((w) => w.id === id) ?? null;
+      },
       list: async ({ siteId, active }) => {
         await Promise.resolve();
         const now = iso();

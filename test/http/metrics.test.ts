@@ -32,8 +32,10 @@ describe("GET /metrics", () => {
     await h.server.stop();
   });
 
+  /** A scrape with the (district-wide) regulator key, after the snapshot's age ran out. */
   const scrape = async (): Promise<string> => {
-    const r = await h.call({ url: "/metrics" });
+    h.world.clock.now += 5_000;
+    const r = await h.call({ url: "/metrics", key: h.world.keys.regulator });
     expect(r.statusCode).toBe(200);
     expect(r.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
     return r.body;
@@ -61,7 +63,7 @@ describe("GET /metrics", () => {
     );
   });
 
-  it("shows per camera, zone and device state from the latest report, refreshed on every scrape", async () => {
+  it("shows per camera, zone and device state from the latest report, refreshed for the next scrape once the snapshot is 5 s old", async () => {
     h.world.reports.set(
       SUNSHINE.id,
       sampleReport(SUNSHINE, iso(T0 - 30_000), { offline: ["cam-room"], retentionDays: { "cam-nap": 42.5 } }),

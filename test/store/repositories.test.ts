@@ -149,7 +149,8 @@ describe("dashboard sessions", () => {
     const session = {
       idHash,
       keyName: "ops",
-      role: "admin" as const,
+      sites: ["site-a"],
+      district: false,
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + 3600_000).toISOString(),
     };

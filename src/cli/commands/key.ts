@@ -10,7 +10,8 @@ export function keyNewCommand(): number {
       `sha256: ${sha256}`,
       "",
       "Give the key to its user once; put only the hash in the config:",
-      `  http.apiKeys: [ { name: ..., role: admin | regulator, sha256: ${sha256} } ]`,
+      `  http.apiKeys: [ { name: ..., role: admin | regulator | metrics, sha256: ${sha256} } ]`,
+      "It acts on that file's site only; add `scope: district` for a key that acts on every site.",
       "",
     ].join("\n"),
   );

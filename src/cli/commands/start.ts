@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { startDaemon, type DaemonRoles } from "../../app/daemon.ts";
+import { deploymentApiKeys } from "../../config/apiKeys.ts";
 import { loadConfig, processEnv } from "../../config/load.ts";
 import type { LoadedConfig } from "../../config/types.ts";
 import { createLogger } from "../../logging/logger.ts";
@@ -40,6 +41,7 @@ async function loadAll(paths: readonly string[]): Promise<LoadedConfig[]> {
   const env = processEnv();
   const configs: LoadedConfig[] = [];
   for (const file of await siteFiles(paths)) configs.push(await loadConfig(file, env));
+  deploymentApiKeys(configs); // district keys that disagree across files: a configuration error
   for (const c of configs) for (const w of c.warnings) process.stderr.write(`nurserywatch: warning: ${w}\n`);
   return configs;
 }

@@ -84,11 +84,18 @@ export function dashboardPage(p: DashboardPage): string {
   return shell(p.locale, p.nonce, w.title, body, attrs).text;
 }
 
-export type LoginProblem = "invalid" | "not_admin" | null;
+export type LoginProblem = "invalid" | "not_admin" | "throttled" | null;
 
 export function loginPage(locale: Locale, nonce: string, problem: LoginProblem): string {
   const w = WORDS[locale];
-  const message = problem === "invalid" ? w.keyInvalid : problem === "not_admin" ? w.keyNotAdmin : null;
+  const message =
+    problem === "invalid"
+      ? w.keyInvalid
+      : problem === "not_admin"
+        ? w.keyNotAdmin
+        : problem === "throttled"
+          ? w.tooManyFailures
+          : null;
   const body = html`<header>
       <h1>${w.title}</h1>
       <nav aria-label="${w.language}">${langLinks(locale, "/login")}</nav>

@@ -10,6 +10,7 @@ export interface Words {
   readonly adminKey: string;
   readonly keyInvalid: string;
   readonly keyNotAdmin: string;
+  readonly tooManyFailures: string;
   readonly signOut: string;
   readonly openViolations: string;
   readonly noneOpen: string;
@@ -48,6 +49,7 @@ const en: Words = {
   adminKey: "Admin key",
   keyInvalid: "That key is not valid.",
   keyNotAdmin: "That key is valid but not an admin key; the dashboard needs an admin key.",
+  tooManyFailures: "Too many wrong keys from this address; wait a few minutes and try again.",
   signOut: "Sign out",
   openViolations: "Open violations",
   noneOpen: "No violation is open.",
@@ -86,6 +88,7 @@ const zhCN: Words = {
   adminKey: "管理员密钥",
   keyInvalid: "密钥无效。",
   keyNotAdmin: "该密钥有效，但不是管理员密钥；查看状态页需要管理员密钥。",
+  tooManyFailures: "此地址输入错误密钥的次数过多；请等几分钟后再试。",
   signOut: "退出",
   openViolations: "未解决的违规",
   noneOpen: "当前没有未解决的违规。",

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Locale } from "../../domain/site.ts";
-import { authenticateKey } from "../auth.ts";
-import { allOpenViolations, type RouteContext } from "../context.ts";
+import { authenticateKey, failedLogin, mayAnywhere, refuseThrottled } from "../auth.ts";
+import { openViolationsOf, statusOf, type RouteContext } from "../context.ts";
+import type { DashboardSession } from "../deps.ts";
 import { dashboardPage, loginPage, pageCsp, unavailablePage, type LoginProblem } from "../dashboard/page.ts";
 import { renderLive } from "../dashboard/view.ts";
 import { parseLang } from "../dashboard/words.ts";
-import { closeSession, cookieIsSecure, openSession, sessionOf } from "../session.ts";
+import { closeSession, cookieIsSecure, openSession, sessionOf, sessionShows } from "../session.ts";
 
 /** Page headers: our CSP with this response's nonce, never cached, never framed. */
 function pageHeaders(reply: FastifyReply, nonce: string): FastifyReply {
@@ -32,7 +33,10 @@ function clockTime(now: number, timeZone: string): string {
 const newNonce = (): string => randomBytes(16).toString("base64");
 const hidden = { schema: { hide: true } } as const;
 
-/** The provider's dashboard: login with an admin key, a session cookie, a page that keeps itself fresh. */
+/**
+ * The provider's dashboard: login with an admin key, a session cookie that carries the sites
+ * that key administers, a page (of those sites only) that keeps itself fresh.
+ */
 export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { deps, options } = ctx;
   const cookie = { secure: cookieIsSecure(deps.publicUrl), ttlSeconds: options.sessionTtlSeconds };
@@ -46,13 +50,12 @@ export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
     return locales.size === 1 && only !== undefined ? only : deps.locale;
   };
 
-  const live = async (locale: Locale) => {
-    const [statuses, open] = await Promise.all([deps.status(), allOpenViolations(deps)]);
+  const live = async (locale: Locale, session: DashboardSession) => {
+    const shown = deps.sites().filter((s) => sessionShows(session, s.id));
+    const [statuses, open] = await Promise.all([statusOf(deps, shown), openViolationsOf(deps, shown)]);
     const now = deps.now();
-    const sites = deps
-      .sites()
-      .map((info) => ({ info, status: statuses.find((s) => s.siteId === info.id) ?? null }));
-    const tz = deps.sites()[0]?.timezone ?? "UTC";
+    const sites = shown.map((info) => ({ info, status: statuses.find((s) => s.siteId === info.id) ?? null }));
+    const tz = shown[0]?.timezone ?? "UTC";
     return { html: renderLive({ sites, openViolations: open, now, locale }), updated: clockTime(now, tz) };
   };
 
@@ -60,8 +63,9 @@ export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const locale = localeOf(request);
     const nonce = newNonce();
     try {
-      if ((await sessionOf(deps, request)) === null) return reply.redirect(`/login?lang=${locale}`, 303);
-      const { html, updated } = await live(locale);
+      const session = await sessionOf(deps, request);
+      if (session === null) return reply.redirect(`/login?lang=${locale}`, 303);
+      const { html, updated } = await live(locale, session);
       return pageHeaders(reply, nonce).send(
         dashboardPage({
           locale,
@@ -79,12 +83,13 @@ export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.get("/dashboard/live.json", hidden, async (request, reply) => {
-    if ((await sessionOf(deps, request)) === null)
+    const session = await sessionOf(deps, request);
+    if (session === null)
       return reply
         .code(401)
         .header("cache-control", "no-store")
         .send({ statusCode: 401, error: "Unauthorized", message: "The session has ended; sign in again." });
-    const { html, updated } = await live(localeOf(request));
+    const { html, updated } = await live(localeOf(request), session);
     return reply.header("cache-control", "no-store").send({ html: html.text, updated });
   });
 
@@ -98,11 +103,17 @@ export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post("/login", hidden, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, unknown>;
     const locale = parseLang(form.lang) ?? localeOf(request);
+    const throttledPage = (r: FastifyReply): void => {
+      const nonce = newNonce();
+      void pageHeaders(r, nonce).send(loginPage(locale, nonce, "throttled"));
+    };
+    if (refuseThrottled(ctx.throttle, request, reply, throttledPage)) return reply;
     const key = typeof form.key === "string" ? form.key.trim() : "";
     const principal = key.length === 0 ? null : authenticateKey(key, deps.apiKeys);
     const problem: LoginProblem =
-      principal === null ? "invalid" : principal.role !== "admin" ? "not_admin" : null;
+      principal === null ? "invalid" : !mayAnywhere(principal, "admin") ? "not_admin" : null;
     if (problem !== null || principal === null) {
+      if (principal === null) failedLogin(ctx.throttle, request, options.loginWindowSeconds);
       request.log.info({ outcome: problem }, "dashboard login refused");
       const nonce = newNonce();
       return pageHeaders(reply.code(problem === "not_admin" ? 403 : 401), nonce).send(
@@ -110,7 +121,10 @@ export function dashboardRoutes(app: FastifyInstance, ctx: RouteContext): void {
       );
     }
     await openSession(deps, reply, principal, cookie);
-    request.log.info({ keyName: principal.name }, "dashboard login");
+    request.log.info(
+      { keyName: principal.name, sites: principal.grants.map((g) => g.site ?? "(district)") },
+      "dashboard login",
+    );
     return reply.redirect(`/?lang=${locale}`, 303);
   });
 

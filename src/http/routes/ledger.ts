@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { may } from "../auth.ts";
 import { NO_STORE, type RouteContext } from "../context.ts";
 import { LedgerResponseSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";
@@ -9,7 +10,7 @@ import { apiRoute } from "./common.ts";
 export function ledgerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const base = apiRoute(
     ctx,
-    "any",
+    "read",
     "ledger",
     "Ledger entries (ascending from ?from=) and the signed chain heads.",
   );
@@ -34,9 +35,15 @@ export function ledgerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         ctx.deps.ledger.heads(),
       ]);
       const last = entries.at(-1);
+      const principal = request.principal;
+      const shown = entries.map((e) =>
+        principal !== null && may(principal, "read", e.siteId)
+          ? e
+          : { seq: e.seq, prev: e.prev, hash: e.hash, withheld: true as const },
+      );
       void reply.header("cache-control", NO_STORE);
       return {
-        entries,
+        entries: shown,
         nextFrom: entries.length === limit && last !== undefined ? last.seq + 1 : null,
         heads,
       };

@@ -2,7 +2,8 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Subject } from "../../domain/finding.ts";
 import { DATE_HINT, parseInstant } from "../../domain/zonedTime.ts";
-import { NO_STORE, siteOr404, type RouteContext } from "../context.ts";
+import { NO_STORE, siteOr404, sitesFor, type RouteContext } from "../context.ts";
+import { may } from "../auth.ts";
 import type { SiteInfo } from "../deps.ts";
 import { MaintenanceListSchema, MaintenanceWindowSchema, SubjectSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";
@@ -52,7 +53,7 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: RouteContext): void
   const { deps, options } = ctx;
   const r = app.withTypeProvider<TypeBoxProvider>();
 
-  const read = apiRoute(ctx, "any", "maintenance", "Maintenance windows, newest first.");
+  const read = apiRoute(ctx, "read", "maintenance", "Maintenance windows, newest first.");
   r.get(
     "/api/v1/maintenance",
     {
@@ -68,11 +69,21 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: RouteContext): void
     },
     async (request, reply) => {
       const { site, active } = request.query;
-      if (site !== undefined && siteOr404(deps, site, reply) === null) return reply;
-      const items = await deps.maintenance.list({
-        active: active ?? false,
-        ...(site === undefined ? {} : { siteId: site }),
-      });
+      if (site !== undefined && siteOr404(deps, request, site, "read", reply) === null) return reply;
+      const visible = sitesFor(deps, request, "read");
+      const items =
+        site !== undefined || visible.length === deps.sites().length
+          ? await deps.maintenance.list({
+              active: active ?? false,
+              ...(site === undefined ? {} : { siteId: site }),
+            })
+          : (
+              await Promise.all(
+                visible.map((s) => deps.maintenance.list({ active: active ?? false, siteId: s.id })),
+              )
+            )
+              .flat()
+              .sort((a, b) => b.declaredAt.localeCompare(a.declaredAt));
       void reply.header("cache-control", NO_STORE);
       return { items };
     },
@@ -96,14 +107,15 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: RouteContext): void
     },
     async (request, reply) => {
       const body = request.body;
-      const sites = deps.sites();
+      // Without a site: the one site the key administers.
+      const sites = sitesFor(deps, request, "admin");
       let site: SiteInfo | null;
-      if (body.site !== undefined) site = siteOr404(deps, body.site, reply);
+      if (body.site !== undefined) site = siteOr404(deps, request, body.site, "admin", reply);
       else if (sites.length === 1) site = sites[0] ?? null;
       else
         return badRequest(
           reply,
-          `site is required: this monitor watches ${sites.length} sites (${sites.map((s) => s.id).join(", ")}).`,
+          `site is required: this key administers ${sites.length} sites (${sites.map((s) => s.id).join(", ")}).`,
         );
       if (site === null) return reply;
 
@@ -155,10 +167,16 @@ export function maintenanceRoutes(app: FastifyInstance, ctx: RouteContext): void
       },
     },
     async (request, reply) => {
-      const ended = await deps.maintenance.end(request.params.id, {
-        endedBy: request.principal?.name ?? "unknown",
-        at: new Date(deps.now()).toISOString(),
-      });
+      // A window of a site the key does not administer is not there for it.
+      const window = await deps.maintenance.get(request.params.id);
+      const principal = request.principal;
+      const ended =
+        window === null || principal === null || !may(principal, "admin", window.siteId)
+          ? null
+          : await deps.maintenance.end(request.params.id, {
+              endedBy: principal.name,
+              at: new Date(deps.now()).toISOString(),
+            });
       if (ended === null)
         return reply.code(404).send({
           statusCode: 404,

@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { DATE_HINT, parseInstant } from "../../domain/zonedTime.ts";
-import { NO_STORE, siteOr404, type RouteContext } from "../context.ts";
+import { NO_STORE, siteOr404, sitesFor, type RouteContext } from "../context.ts";
 import type { SiteInfo, SiteReport } from "../deps.ts";
 import { ReportResponseSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";
@@ -37,7 +37,7 @@ export function reportPeriod(
 
 /** GET /api/v1/report?from=&to=: compliant time, lapses and retention depth per zone and camera. */
 export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const base = apiRoute(ctx, "any", "report", "Compliance over a period per zone and camera.");
+  const base = apiRoute(ctx, "read", "report", "Compliance over a period per zone and camera.");
   app.withTypeProvider<TypeBoxProvider>().get(
     "/api/v1/report",
     {
@@ -59,9 +59,9 @@ export function reportRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request, reply) => {
       const { from, to, site } = request.query;
-      let sites = ctx.deps.sites();
+      let sites = sitesFor(ctx.deps, request, "read");
       if (site !== undefined) {
-        const one = siteOr404(ctx.deps, site, reply);
+        const one = siteOr404(ctx.deps, request, site, "read", reply);
         if (one === null) return reply;
         sites = [one];
       }

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { NO_STORE, siteOr404, type RouteContext } from "../context.ts";
+import { NO_STORE, siteOr404, sitesFor, statusOf, type RouteContext } from "../context.ts";
 import { StatusResponseSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";
 import { apiRoute } from "./common.ts";
@@ -9,7 +9,7 @@ import { apiRoute } from "./common.ts";
 export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const base = apiRoute(
     ctx,
-    "any",
+    "read",
     "status",
     "Latest evaluation per site (CheckReport) and last poll per device.",
   );
@@ -25,8 +25,11 @@ export function statusRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
     async (request, reply) => {
       const { site } = request.query;
-      if (site !== undefined && siteOr404(ctx.deps, site, reply) === null) return reply;
-      const sites = await ctx.deps.status(site);
+      if (site !== undefined && siteOr404(ctx.deps, request, site, "read", reply) === null) return reply;
+      const sites =
+        site !== undefined
+          ? await ctx.deps.status(site)
+          : await statusOf(ctx.deps, sitesFor(ctx.deps, request, "read"));
       void reply.header("cache-control", NO_STORE);
       return { generatedAt: new Date(ctx.deps.now()).toISOString(), sites };
     },
