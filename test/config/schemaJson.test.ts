@@ -24,10 +24,7 @@ describe("config/schema.json", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     formats.default(ajv);
     const validate = ajv.compile(schema);
-    const example = parse(await readFile(CONFIG_EXAMPLE, "utf8")) as Record<
-      string,
-      unknown
-    >;
+    const example = parse(await readFile(CONFIG_EXAMPLE, "utf8")) as Record<string, unknown>;
     expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
 
     const typo = structuredClone(example) as { policy: Record<string, unknown> };
