@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { connect as tcpConnect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import type { DeviceTls } from "../domain/site.ts";
@@ -56,6 +57,8 @@ export interface RtspHopOptions {
   readonly connectTimeoutMs?: number;
   /** A route nobody claimed is forgotten after this long, ms. Default 60 s. */
   readonly claimTimeoutMs?: number;
+  /** A connection must name its route within this long, ms. Default 5000. */
+  readonly firstRequestTimeoutMs?: number;
   /** Largest RTSP head and body accepted from either side. Defaults 64 KiB and 256 KiB. */
   readonly maxHeadBytes?: number;
   readonly maxBodyBytes?: number;
@@ -65,7 +68,10 @@ export interface RtspHopOptions {
 
 export type RtspHopEvent =
   | { readonly kind: "claimed"; readonly route: string }
-  | { readonly kind: "refused"; readonly reason: "unknown path" | "already claimed" | "not loopback" }
+  | {
+      readonly kind: "refused";
+      readonly reason: "unknown path" | "already claimed" | "not loopback" | "another user";
+    }
   | { readonly kind: "upstream_failed"; readonly route: string; readonly reason: string }
   | { readonly kind: "closed"; readonly route: string };
 
@@ -92,6 +98,7 @@ export class RtspHopError extends Error {
 
 const DEFAULTS = {
   connectTimeoutMs: 5000,
+  firstRequestTimeoutMs: 5000,
   claimTimeoutMs: 60_000,
   maxHeadBytes: 64 * 1024,
   maxBodyBytes: 256 * 1024,
@@ -135,6 +142,9 @@ export function createRtspHop(options: RtspHopOptions = {}): RtspHop {
       return;
     }
     const framer = new RtspFramer(opts);
+    // A connection that names no route soon is dropped (nobody holds sockets open here for free).
+    const silent = setTimeout(() => client.destroy(), opts.firstRequestTimeoutMs);
+    client.once("close", () => clearTimeout(silent));
     const onFirst = (data: Buffer): void => {
       let chunks;
       try {
@@ -146,6 +156,8 @@ export function createRtspHop(options: RtspHopOptions = {}): RtspHop {
       const first = chunks[0];
       if (first === undefined) return;
       client.off("data", onFirst);
+      client.pause(); // what follows waits for the session (ffmpeg sends nothing more before a reply anyway)
+      clearTimeout(silent);
       if (first.kind !== "message") {
         client.destroy();
         return;
@@ -157,25 +169,39 @@ export function createRtspHop(options: RtspHopOptions = {}): RtspHop {
         client.end(reply(first.message, 404, "Not Found"));
         return;
       }
+      // Reserved while the peer is looked at; given back if it is another user's process.
       route.claimed = true;
-      if (route.expiry) clearTimeout(route.expiry);
-      route.expiry = null;
-      options.onEvent?.({ kind: "claimed", route: route.token.slice(0, 6) });
-      const session = new HopSession(
-        route,
-        `rtsp://127.0.0.1:${port}/${route.token}`,
-        client,
-        framer,
-        opts,
-        (why) => {
-          options.onEvent?.({ kind: "upstream_failed", route: route.token.slice(0, 6), reason: why });
-        },
-      );
-      route.session = session;
-      client.once("close", () => closeRoute(route));
-      session.begin(chunks);
+      void sameUser(client, port).then((same) => {
+        if (route.closed || client.destroyed) return;
+        if (!same) {
+          route.claimed = false;
+          options.onEvent?.({ kind: "refused", reason: "another user" });
+          client.end(reply(first.message, 403, "Forbidden"));
+          return;
+        }
+        claim(route, client, framer, chunks);
+      });
     };
     client.on("data", onFirst);
+  };
+
+  const claim = (route: Route, client: Socket, framer: RtspFramer, chunks: RtspChunk[]): void => {
+    if (route.expiry) clearTimeout(route.expiry);
+    route.expiry = null;
+    options.onEvent?.({ kind: "claimed", route: route.token.slice(0, 6) });
+    const session = new HopSession(
+      route,
+      `rtsp://127.0.0.1:${port}/${route.token}`,
+      client,
+      framer,
+      opts,
+      (why) => {
+        options.onEvent?.({ kind: "upstream_failed", route: route.token.slice(0, 6), reason: why });
+      },
+    );
+    route.session = session;
+    client.once("close", () => closeRoute(route));
+    session.begin(chunks);
   };
 
   return {
@@ -300,6 +326,7 @@ class HopSession {
       this.#fromClient(chunks);
     });
     this.#fromClient(firstChunks);
+    this.client.resume();
   }
 
   end(): void {
@@ -530,6 +557,41 @@ class HopSession {
     return uri === "*" ? uri : this.#remoteOrigin;
   }
 }
+
+/**
+ * Whether the process at the other end of a loopback connection runs as our user. The route's
+ * address is on ffmpeg's command line, which other users can read too: they must not be able to
+ * race ffmpeg to the route. Linux tells the owner of each TCP socket in /proc/net/tcp{,6}; where
+ * that cannot be read (another OS), the one-time path is the only guard.
+ */
+async function sameUser(client: Socket, hopPort: number): Promise<boolean> {
+  const uid = process.getuid?.();
+  const peerPort = client.remotePort;
+  if (uid === undefined || peerPort === undefined) return true;
+  const hex = (n: number): string => n.toString(16).toUpperCase().padStart(4, "0");
+  const local = `:${hex(peerPort)}`;
+  const remote = `:${hex(hopPort)}`;
+  let readable = false;
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = await readFile(table, "utf8");
+    } catch {
+      continue;
+    }
+    readable = true;
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(local) && cols[2]?.endsWith(remote) && isLoopback(cols[1]) && isLoopback(cols[2]))
+        return Number(cols[7]) === uid;
+    }
+  }
+  return !readable;
+}
+
+/** 127.0.0.1 in /proc/net/tcp (little-endian hex) or as an IPv4-mapped address in tcp6. */
+const isLoopback = (address: string): boolean =>
+  address.startsWith("0100007F:") || address.startsWith("0000000000000000FFFF00000100007F:");
 
 const isIp = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(":");
 

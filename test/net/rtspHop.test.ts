@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -264,6 +265,35 @@ describe("RtspHop", () => {
     expect(cam.sockets.size).toBe(1);
     first.sock.destroy();
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    "another user's process cannot take a route it read from ffmpeg's command line (403), and the route stays ours",
+    async () => {
+      const cam = await fakeCamera(digestCamera(() => "v=0\r\n"));
+      cleanups.push(() => cam.close());
+      const events: string[] = [];
+      const hop = createRtspHop({ onEvent: (e) => events.push(e.kind === "refused" ? e.reason : e.kind) });
+      await hop.start();
+      started.push(hop);
+      const route = hop.open({ uri: `rtsp://127.0.0.1:${cam.port}/live`, username: USER, password: PASS });
+      const u = new URL(route.url);
+      const script = `const s=require("node:net").connect(${u.port},"127.0.0.1",()=>s.write("DESCRIBE ${route.url} RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n"));let o="";s.on("data",d=>o+=d);s.on("close",()=>process.stdout.write(o.split("\\r\\n")[0]));s.on("error",()=>{});`;
+      const child = spawn(process.execPath, ["-e", script], {
+        uid: 65534,
+        gid: 65534,
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => child.once("exit", r));
+      expect(out).toBe("RTSP/1.0 403 Forbidden");
+      expect(events).toContain("another user");
+      expect(cam.sockets.size).toBe(0);
+      const mine = await Client.to(route.url);
+      expect(await mine.request("OPTIONS", route.url, 1)).toMatch(/^RTSP\/1\.0 200/);
+      mine.sock.destroy();
+    },
+  );
 
   it("a wrong password is the camera's 401, asked once; UDP is refused; an unreachable camera is 503 with the reason", async () => {
     const cam = await fakeCamera(digestCamera(() => "v=0\r\n"));
