@@ -1,8 +1,12 @@
-import { readFile, writeFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { startPrivateRedis } from "../store/privateRedis.ts";
+import {
+  privateRedisConfFile,
+  privateRedisSocket,
+  socketUrl,
+  startPrivateRedis,
+} from "../store/privateRedis.ts";
 import { createRedisFactory, type RedisFactory, type RedisFactoryOptions } from "../store/redis.ts";
 
 /** The project's var folder: private Redis data, the monitor key by default, caches. */
@@ -26,9 +30,9 @@ export interface RedisHandle {
 
 /**
  * The Redis a configuration points at: `redis.url` (or REDIS_URL, already folded into the
- * config) when set; otherwise a private redis-server with AOF under var/redis — reused when
- * one already runs there (its port is in var/redis/port), started otherwise. Never whatever
- * happens to listen on 6379.
+ * config) when set; otherwise a private redis-server with AOF under var/redis, on a unix socket
+ * there and no TCP port (store/privateRedis.ts) — reused when one of ours already answers on
+ * that socket, started otherwise. Never whatever happens to listen on 6379.
  */
 export async function openRedis(
   url: string | null,
@@ -43,10 +47,8 @@ export async function openRedis(
     };
   }
   const dir = join(opts.varDir ?? VAR_DIR, "redis");
-  const portFile = join(dir, "port");
-  const running = await runningPrivatePort(portFile);
-  if (running !== null) {
-    const existing = `redis://127.0.0.1:${running}/0`;
+  if (await runningPrivateRedis(dir)) {
+    const existing = socketUrl(privateRedisSocket(dir));
     return {
       url: existing,
       private: false,
@@ -55,29 +57,18 @@ export async function openRedis(
     };
   }
   const server = await startPrivateRedis({ dir });
-  await writeFile(portFile, String(server.port));
   return {
     url: server.url,
     private: true,
     factory: createRedisFactory(server.url, opts.connection),
-    close: async () => {
-      await rm(portFile, { force: true });
-      await server.stop();
-    },
+    close: () => server.stop(),
   };
 }
 
-async function runningPrivatePort(portFile: string): Promise<number | null> {
-  let port: number;
-  try {
-    port = Number((await readFile(portFile, "utf8")).trim());
-  } catch {
-    return null;
-  }
-  if (!Number.isInteger(port) || port <= 0 || port === 6379) return null;
+/** Whether our own private Redis (started from the configuration file of `dir`) answers on its socket. */
+async function runningPrivateRedis(dir: string): Promise<boolean> {
   const probe = new Redis({
-    host: "127.0.0.1",
-    port,
+    path: privateRedisSocket(dir),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     connectTimeout: 500,
@@ -86,11 +77,10 @@ async function runningPrivatePort(portFile: string): Promise<number | null> {
   probe.on("error", () => undefined);
   try {
     await probe.connect();
-    const dirReply = (await probe.config("GET", "dir")) as string[];
-    // Only our own server: its data folder is the one the port file sits in.
-    return dirReply[1] === dirname(portFile) ? port : null;
+    const info = await probe.info("server");
+    return /^config_file:(.*)$/m.exec(info)?.[1]?.trim() === privateRedisConfFile(dir);
   } catch {
-    return null;
+    return false;
   } finally {
     probe.disconnect();
   }

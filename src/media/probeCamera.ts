@@ -2,6 +2,7 @@ import type { PictureObservation, PictureWindow, ReferenceComparison } from "../
 import { failed, ok, unsupported, type Probe, type ProbeError } from "../domain/probe.ts";
 import type { Secret } from "../domain/secret.ts";
 import type { DeviceTls } from "../domain/site.ts";
+import type { RtspHop } from "../net/rtspHop.ts";
 import type { DeviceHttp } from "../net/types.ts";
 import { viewSimilarity } from "./compareView.ts";
 import { decodeImage } from "./decodeImage.ts";
@@ -10,6 +11,7 @@ import { meanFrame, type GrayFrame } from "./frames.ts";
 import { loadReference, type ReferenceCache } from "./reference.ts";
 import { fetchSnapshot } from "./snapshot.ts";
 import { probeStream } from "./probeStream.ts";
+import { addressProblem, SNAPSHOT_SCHEMES, STREAM_SCHEMES } from "./rtspInput.ts";
 import type { MediaTools } from "./tools.ts";
 import { measureWindow } from "./windowStats.ts";
 
@@ -27,6 +29,8 @@ export interface CameraProbeDeps {
   readonly http?: DeviceHttp;
   /** Decoded reference frames, kept between probes by the caller. */
   readonly referenceCache?: ReferenceCache;
+  /** Where ffmpeg opens a stream that needs credentials (they never go on its command line). */
+  readonly hop?: RtspHop;
 }
 
 export interface ReferenceSpec {
@@ -70,6 +74,20 @@ export async function probeCamera(
 ): Promise<PictureObservation> {
   const startedAt = new Date(deps.now()).toISOString();
   const started = deps.now();
+  // An address the device made up (file:, concat:, a pipe, another scheme) is never opened: the
+  // camera's stream is then unavailable, with the reason, and the probe goes on with the others.
+  const problem = addressProblem(opts.streamUri, STREAM_SCHEMES, "stream");
+  if (problem !== null) {
+    const error: ProbeError = { kind: "bad_argument", message: `stream: ${problem}` };
+    return {
+      cameraId: opts.cameraId,
+      startedAt,
+      via: "stream",
+      stream: failed(error),
+      windows: [failed(error), failed(error)],
+      reference: opts.reference ? failed(error) : null,
+    };
+  }
   const probe = await probeStream(
     {
       streamUri: opts.streamUri,
@@ -141,6 +159,8 @@ async function snapshotFrame(
   started: number,
 ): Promise<{ frame: GrayFrame } | { error: ProbeError }> {
   if (!deps.http) return { error: { kind: "fault", message: "snapshot: no HTTP client configured" } };
+  const problem = addressProblem(opts.snapshotUri, SNAPSHOT_SCHEMES, "snapshot");
+  if (problem !== null) return { error: { kind: "bad_argument", message: `snapshot: ${problem}` } };
   const left = Math.max(1, opts.deadlineMs - (deps.now() - started));
   const shot = await fetchSnapshot(
     {

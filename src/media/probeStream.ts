@@ -4,7 +4,8 @@ import type { Secret } from "../domain/secret.ts";
 import { describeFailure } from "./ffmpegFailure.ts";
 import type { MediaRunner, MediaRunResult } from "./ffmpegRunner.ts";
 import { FrameAssembler, PROBE_FRAME, type GrayFrame } from "./frames.ts";
-import { secretForms, socketTimeoutMs, streamInputOptions, withCredentials } from "./rtspInput.ts";
+import type { RtspHop } from "../net/rtspHop.ts";
+import { openStreamInput, secretForms, socketTimeoutMs, streamInputOptions } from "./rtspInput.ts";
 import { parseShowinfo } from "./showinfo.ts";
 import { StreamInfoReader } from "./streamInfo.ts";
 import type { MediaTools } from "./tools.ts";
@@ -37,6 +38,8 @@ export interface StreamProbeOptions {
 export interface StreamProbeDeps {
   readonly runner: MediaRunner;
   readonly tools: Pick<MediaTools, "options">;
+  /** Where ffmpeg opens a stream that needs credentials (they never go on its command line). */
+  readonly hop?: RtspHop;
 }
 
 export interface StreamProbeResult {
@@ -59,14 +62,14 @@ export async function probeStream(
   if (!(opts.windowSeconds > 0) || !(sampleFps > 0) || !(count >= 1))
     throw new RangeError("windowSeconds, sampleFps and windows must be positive");
   const password = opts.password.reveal();
-  const url = withCredentials(opts.streamUri, opts.username, password);
+  const input = await openStreamInput(opts.streamUri, opts.username, password, deps.hop);
 
   const frames = new FrameAssembler(PROBE_FRAME.width, PROBE_FRAME.height);
   const pts: number[] = [];
   const info = new StreamInfoReader();
   const run = await deps.runner.runFfmpeg({
-    input: { url },
-    inputOptions: inputOptions(opts, deps.tools.options),
+    input: { url: input.url },
+    inputOptions: [...input.options, ...inputOptions(opts, deps.tools.options)],
     outputOptions: outputOptions(opts.windowSeconds * count, sampleFps, deps.tools.options),
     deadlineMs: opts.deadlineMs,
     secrets: secretForms(password),
@@ -78,6 +81,8 @@ export async function probeStream(
     },
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  // (A route left open by a throw expires by itself, or ends with ffmpeg's connection.)
+  input.close();
 
   // showinfo may report a frame the muxer then cut at -t: pair by order, up to the shorter list.
   const samples: Sample[] = [];

@@ -9,7 +9,8 @@ import { decodeImage, imageType } from "./decodeImage.ts";
 import { describeFailure } from "./ffmpegFailure.ts";
 import type { MediaRunner } from "./ffmpegRunner.ts";
 import type { GrayFrame } from "./frames.ts";
-import { secretForms, streamInputOptions, withCredentials } from "./rtspInput.ts";
+import type { RtspHop } from "../net/rtspHop.ts";
+import { openStreamInput, secretForms, streamInputOptions } from "./rtspInput.ts";
 import { fetchSnapshot } from "./snapshot.ts";
 import type { MediaTools } from "./tools.ts";
 
@@ -80,6 +81,8 @@ export interface CaptureDeps {
   readonly tools: Pick<MediaTools, "options">;
   /** Needed for snapshot sources. */
   readonly http?: DeviceHttp;
+  /** Where ffmpeg opens a stream that needs credentials (they never go on its command line). */
+  readonly hop?: RtspHop;
 }
 
 export class ReferenceCaptureError extends Error {
@@ -102,9 +105,11 @@ export async function captureReference(
   let image: Buffer;
 
   if ("streamUri" in opts.source) {
+    const input = await openStreamInput(opts.source.streamUri, opts.username, password, deps.hop);
     const run = await deps.runner.runFfmpeg({
-      input: { url: withCredentials(opts.source.streamUri, opts.username, password) },
+      input: { url: input.url },
       inputOptions: [
+        ...input.options,
         "-loglevel",
         "error",
         ...streamInputOptions(opts.source.streamUri, opts.deadlineMs, deps.tools.options),
@@ -125,6 +130,7 @@ export async function captureReference(
       maxStdoutBytes: 64 * 1024 * 1024,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
+    input.close();
     if (run.end !== "exit" || run.exitCode !== 0 || run.stdout.length === 0)
       throw new ReferenceCaptureError(describeFailure(run, "reference from stream"));
     image = run.stdout;

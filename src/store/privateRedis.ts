@@ -1,17 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
-import { resolve } from "node:path";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { createConnection } from "node:net";
+import { join, resolve } from "node:path";
 
 /**
  * A private redis-server for a single-site install without a Redis of its own (and for the
- * durability tests): data under `dir` (the project's var folder in real use), AOF on, bound to
- * 127.0.0.1 on a free port (never 6379, which belongs to a Redis the machine may already run).
+ * durability tests): data under `dir` (the project's var folder in real use), AOF on.
+ *
+ * It listens on no TCP port at all (`port 0`), only on a unix socket inside `dir`, which is kept
+ * 0700 with the socket itself 0700: another local user can neither connect nor see it. CONFIG is
+ * renamed away in the generated configuration file (0600), so even a connection that got in could
+ * not move the data folder (`CONFIG SET dir`) to write files as the monitor.
  */
 export interface PrivateRedisOptions {
   readonly dir: string;
-  /** Default: a free port chosen by the OS. */
-  readonly port?: number;
   /** AOF fsync policy; "always" loses nothing even to a kill -9. Default everysec. */
   readonly appendfsync?: "always" | "everysec" | "no";
   /** Program to run. Default `redis-server`, looked up on PATH. */
@@ -21,8 +23,13 @@ export interface PrivateRedisOptions {
 }
 
 export interface PrivateRedis {
+  /**
+   * What ioredis connects to: `redis://localhost/0?path=SOCKET` (ioredis takes the query's
+   * `path` as a unix socket; the form passes the config's redis:// check).
+   */
   readonly url: string;
-  readonly port: number;
+  /** The unix socket, `<dir>/redis.sock`. */
+  readonly socket: string;
   readonly dir: string;
   readonly pid: number;
   /** SHUTDOWN (which fsyncs the AOF), then SIGKILL if the process has not exited in time. */
@@ -41,63 +48,78 @@ export class RedisServerNotFoundError extends Error {
   }
 }
 
-/** redis-server started but did not answer, or exited (port taken, bad directory...). */
+/** redis-server started but did not answer, or exited (another server on the folder, bad directory...). */
 export class RedisServerStartError extends Error {
   override readonly name = "RedisServerStartError";
 }
 
-const RESERVED_PORT = 6379;
 const LOG_LINES = 30;
+/** sun_path holds 108 bytes on Linux (104 on the BSDs), the terminating NUL included. */
+const MAX_SOCKET_PATH = 103;
+
+/** The socket of the private Redis whose data folder is `dir`. */
+export const privateRedisSocket = (dir: string): string => join(resolve(dir), "redis.sock");
+
+/** The configuration file generated for the private Redis of `dir`. */
+export const privateRedisConfFile = (dir: string): string => join(resolve(dir), "redis.conf");
+
+/** The ioredis address of a unix socket. */
+export const socketUrl = (socket: string): string => `redis://localhost/0?path=${encodeURIComponent(socket)}`;
 
 export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
-  if (options.port === RESERVED_PORT) {
+  const dir = resolve(options.dir);
+  const socket = privateRedisSocket(dir);
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
     throw new RedisServerStartError(
-      "a private Redis never uses port 6379 (the machine's own Redis may be there)",
+      `the private Redis socket path ${socket} is longer than a unix socket allows (${MAX_SOCKET_PATH} bytes); use a shorter data folder`,
     );
   }
-  const dir = resolve(options.dir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  // A port picked free may be taken before redis-server binds it; try a few.
-  const attempts = options.port === undefined ? 3 : 1;
-  let lastError: Error | null = null;
-  for (let i = 0; i < attempts; i++) {
-    const port = options.port ?? (await freePort());
-    try {
-      return await launch(dir, port, options);
-    } catch (err) {
-      if (err instanceof RedisServerNotFoundError) throw err;
-      lastError = err as Error;
-    }
+  // mkdir's mode applies only to a folder it creates: an existing one is narrowed here.
+  await chmod(dir, 0o700);
+  // redis-server unlinks a socket file before binding it: never start over a live one.
+  if ((await ping(socket)) !== null) {
+    throw new RedisServerStartError(`a redis-server already answers on ${socket}`);
   }
-  throw lastError ?? new RedisServerStartError("redis-server did not start");
+  const conf = privateRedisConfFile(dir);
+  await writeFile(conf, configuration(dir, socket, options), { mode: 0o600 });
+  await chmod(conf, 0o600);
+  return launch(dir, socket, conf, options);
 }
 
-async function launch(dir: string, port: number, options: PrivateRedisOptions): Promise<PrivateRedis> {
+/** redis.conf quoting: double quotes, backslash and quote escaped. */
+const quote = (value: string): string => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+function configuration(dir: string, socket: string, options: PrivateRedisOptions): string {
+  return [
+    "# Generated by nurserywatch at each start; edits are overwritten.",
+    "# No TCP: only the unix socket below, in a 0700 folder.",
+    "port 0",
+    `unixsocket ${quote(socket)}`,
+    "unixsocketperm 700",
+    "protected-mode yes",
+    `dir ${quote(dir)}`,
+    "appendonly yes",
+    `appendfsync ${options.appendfsync ?? "everysec"}`,
+    "# AOF is the persistence; no RDB snapshots besides it.",
+    'save ""',
+    "maxmemory-policy noeviction",
+    "daemonize no",
+    'logfile ""',
+    "# Nobody, not even the monitor, reconfigures this server at run time.",
+    'rename-command CONFIG ""',
+    "",
+  ].join("\n");
+}
+
+async function launch(
+  dir: string,
+  socket: string,
+  conf: string,
+  options: PrivateRedisOptions,
+): Promise<PrivateRedis> {
   const command = options.command ?? "redis-server";
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--protected-mode",
-    "yes",
-    "--dir",
-    dir,
-    "--appendonly",
-    "yes",
-    "--appendfsync",
-    options.appendfsync ?? "everysec",
-    // AOF is the persistence; no RDB snapshots besides it.
-    "--save",
-    "",
-    "--maxmemory-policy",
-    "noeviction",
-    "--daemonize",
-    "no",
-    "--logfile",
-    "",
-  ];
-  const child = spawn(command, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, [conf], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   const log: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) log.push(line);
@@ -127,16 +149,15 @@ async function launch(dir: string, port: number, options: PrivateRedisOptions): 
     if (state.exit !== null) {
       const e = state.exit;
       throw new RedisServerStartError(
-        `redis-server on 127.0.0.1:${port} exited (${e.signal ?? `code ${e.code}`}) before answering:\n${log.join("\n")}`,
+        `redis-server on ${socket} exited (${e.signal ?? `code ${e.code}`}) before answering:\n${log.join("\n")}`,
       );
     }
-    // Someone else's server on that port answers PING too: only our own process counts.
-    if ((await ping(port)) === "PONG" && (await serverPid(port)) === child.pid) break;
+    if ((await ping(socket)) === "PONG" && (await serverPid(socket)) === child.pid) break;
     if (attempt >= attempts) {
       child.kill("SIGKILL");
       await exited;
       throw new RedisServerStartError(
-        `redis-server on 127.0.0.1:${port} did not answer PING in time:\n${log.join("\n")}`,
+        `redis-server on ${socket} did not answer PING in time:\n${log.join("\n")}`,
       );
     }
     await delay(50);
@@ -144,13 +165,13 @@ async function launch(dir: string, port: number, options: PrivateRedisOptions): 
 
   const pid = child.pid ?? -1;
   return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
+    url: socketUrl(socket),
+    socket,
     dir,
     pid,
     async stop(timeoutMs = 10_000) {
       if (state.exit !== null) return;
-      await sendCommand(port, "SHUTDOWN").catch(() => undefined);
+      await sendCommand(socket, "SHUTDOWN").catch(() => undefined);
       const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
       await exited;
       clearTimeout(timer);
@@ -170,25 +191,10 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   });
 }
 
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((res, rej) => {
-      const server = createServer();
-      server.once("error", rej);
-      server.listen(0, "127.0.0.1", () => {
-        const address = server.address();
-        const p = typeof address === "object" && address !== null ? address.port : 0;
-        server.close(() => res(p));
-      });
-    });
-    if (port !== RESERVED_PORT && port !== 0) return port;
-  }
-}
-
 /** "PONG", "LOADING..." or null when nothing answers. */
-async function ping(port: number): Promise<string | null> {
+async function ping(socket: string): Promise<string | null> {
   try {
-    const reply = await sendCommand(port, "PING");
+    const reply = await sendCommand(socket, "PING");
     return reply.startsWith("+") ? reply.slice(1).trim() : reply.trim();
   } catch {
     return null;
@@ -196,9 +202,9 @@ async function ping(port: number): Promise<string | null> {
 }
 
 /** The process id of the server answering on the port, from INFO server. */
-async function serverPid(port: number): Promise<number | null> {
+async function serverPid(socket: string): Promise<number | null> {
   try {
-    const info = await sendCommand(port, "INFO server");
+    const info = await sendCommand(socket, "INFO server");
     const match = /process_id:(\d+)/.exec(info);
     return match ? Number(match[1]) : null;
   } catch {
@@ -210,12 +216,12 @@ async function serverPid(port: number): Promise<number | null> {
  * One inline command on a fresh socket; resolves with the reply: a status or error line, or the
  * whole text of a bulk string.
  */
-function sendCommand(port: number, command: string): Promise<string> {
+function sendCommand(socket: string, command: string): Promise<string> {
   return new Promise((res, rej) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
+    const conn = createConnection({ path: socket });
     let data = Buffer.alloc(0);
     const timer = setTimeout(() => {
-      socket.destroy();
+      conn.destroy();
       rej(new Error("timeout"));
     }, 2000);
     const complete = (): string | null => {
@@ -228,21 +234,21 @@ function sendCommand(port: number, command: string): Promise<string> {
       const body = data.subarray(end + 2);
       return body.length >= length ? body.subarray(0, length).toString("utf8") : null;
     };
-    socket.once("connect", () => socket.write(`${command}\r\n`));
-    socket.on("data", (chunk: Buffer) => {
+    conn.once("connect", () => conn.write(`${command}\r\n`));
+    conn.on("data", (chunk: Buffer) => {
       data = Buffer.concat([data, chunk]);
       const reply = complete();
       if (reply !== null) {
         clearTimeout(timer);
-        socket.end();
+        conn.end();
         res(reply);
       }
     });
-    socket.once("error", (err) => {
+    conn.once("error", (err) => {
       clearTimeout(timer);
       rej(err);
     });
-    socket.once("close", () => {
+    conn.once("close", () => {
       clearTimeout(timer);
       // SHUTDOWN closes the connection without a reply when it succeeds.
       res(complete() ?? "");

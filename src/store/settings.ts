@@ -4,26 +4,28 @@ import type { Redis } from "ioredis";
  * What production Redis must keep for the ledger and violation history to mean anything:
  * AOF persistence (a restart must not lose entries) and noeviction (Redis must refuse writes
  * rather than silently drop ledger keys when memory runs out). Returns one warning per problem;
- * an empty list when both hold. A managed Redis that forbids CONFIG gets a warning saying so.
+ * an empty list when both hold. Read from INFO, not CONFIG GET: the private Redis has CONFIG
+ * renamed away and managed services often forbid it. A Redis that answers neither gets a
+ * warning saying so.
  */
 export async function checkRedisSettings(redis: Redis): Promise<string[]> {
   let settings: Record<string, string>;
   try {
-    settings = pairs(await redis.call("CONFIG", "GET", "appendonly"));
-    Object.assign(settings, pairs(await redis.call("CONFIG", "GET", "maxmemory-policy")));
+    settings = fields(await redis.info("persistence"));
+    Object.assign(settings, fields(await redis.info("memory")));
   } catch (err) {
     return [
-      `could not read Redis settings (CONFIG GET: ${(err as Error).message}); make sure appendonly is yes and maxmemory-policy is noeviction`,
+      `could not read Redis settings (INFO: ${(err as Error).message}); make sure appendonly is yes and maxmemory-policy is noeviction`,
     ];
   }
   const warnings: string[] = [];
-  const aof = settings["appendonly"];
-  if (aof !== "yes") {
+  const aof = settings["aof_enabled"];
+  if (aof !== "1") {
     warnings.push(
-      `Redis appendonly is ${aof ?? "unknown"}: ledger entries and violations written since the last snapshot are lost when Redis restarts; set appendonly yes`,
+      `Redis appendonly is ${aof === "0" ? "no" : "unknown"}: ledger entries and violations written since the last snapshot are lost when Redis restarts; set appendonly yes`,
     );
   }
-  const policy = settings["maxmemory-policy"];
+  const policy = settings["maxmemory_policy"];
   if (policy !== "noeviction") {
     warnings.push(
       `Redis maxmemory-policy is ${policy ?? "unknown"}: under memory pressure Redis may evict ledger and violation keys; set maxmemory-policy noeviction`,
@@ -32,13 +34,12 @@ export async function checkRedisSettings(redis: Redis): Promise<string[]> {
   return warnings;
 }
 
-/** CONFIG GET answers a flat [name, value, ...] list (RESP2) or a map (RESP3). */
-function pairs(reply: unknown): Record<string, string> {
+/** INFO's `name:value` lines. */
+function fields(info: string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (Array.isArray(reply)) {
-    for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = String(reply[i + 1]);
-  } else if (reply !== null && typeof reply === "object") {
-    for (const [k, v] of Object.entries(reply)) out[k] = String(v);
+  for (const line of info.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon > 0 && !line.startsWith("#")) out[line.slice(0, colon)] = line.slice(colon + 1).trim();
   }
   return out;
 }

@@ -131,7 +131,7 @@ describe("the daemon as processes", () => {
     ).entries.length;
 
     await redis!.kill(); // a crash, not a clean shutdown
-    redis = await startPrivateRedis({ dir: redisDir!, port: redis!.port, appendfsync: "always" });
+    redis = await startPrivateRedis({ dir: redisDir!, appendfsync: "always" });
 
     const still = await waitFor("the API back on the restarted Redis", async () =>
       (await api<V>(d.url, site.adminKey, "/api/v1/violations")).items.find((v) => v.id === opened.id),

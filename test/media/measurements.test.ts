@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { describeFailure } from "../../src/media/ffmpegFailure.ts";
 import type { MediaRunResult } from "../../src/media/ffmpegRunner.ts";
 import { FrameAssembler, meanFrame, type GrayFrame } from "../../src/media/frames.ts";
-import { streamInputOptions, withCredentials } from "../../src/media/rtspInput.ts";
+import { openStreamInput, StreamInputError, streamInputOptions } from "../../src/media/rtspInput.ts";
 import { parseShowinfo } from "../../src/media/showinfo.ts";
 import { parseVideoStreamLine, StreamInfoReader } from "../../src/media/streamInfo.ts";
 import { detailOf, measureWindow, type Sample } from "../../src/media/windowStats.ts";
@@ -163,17 +163,23 @@ describe("frames and windows", () => {
 });
 
 describe("stream URL and input options", () => {
-  it("puts percent-encoded credentials in the URL, replacing any there", () => {
-    expect(
-      withCredentials(
-        "rtsp://10.0.0.5:554/Streaming/Channels/101?transportmode=unicast",
-        "admin",
-        "p@ss:w/rd",
-      ),
-    ).toBe("rtsp://admin:p%40ss%3Aw%2Frd@10.0.0.5:554/Streaming/Channels/101?transportmode=unicast");
-    expect(withCredentials("rtsp://old:creds@cam/live", "u", "p")).toBe("rtsp://u:p@cam/live");
-    expect(withCredentials("rtsp://cam/live", "", "")).toBe("rtsp://cam/live");
-    expect(() => withCredentials("/not/a/url", "u", "p")).toThrow(TypeError);
+  it("never puts credentials in ffmpeg's URL, and whitelists only the protocols the input needs", async () => {
+    const direct = await openStreamInput("rtsp://cam/live", "", "", undefined);
+    expect(direct).toMatchObject({ url: "rtsp://cam/live", options: ["-protocol_whitelist", "rtsp,tcp"] });
+    const hopped = await openStreamInput("rtsp://cam:554/live?x=1", "admin", "p@ss", undefined);
+    try {
+      expect(hopped.url).toMatch(/^rtsp:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{32}\/live\?x=1$/);
+      expect(hopped.url).not.toContain("admin");
+      expect(hopped.options).toEqual(["-protocol_whitelist", "rtsp,tcp"]);
+    } finally {
+      hopped.close();
+    }
+    expect((await openStreamInput("file:///tmp/clip.mp4", "", "", undefined)).options).toEqual([
+      "-protocol_whitelist",
+      "file",
+    ]);
+    for (const odd of ["file:///etc/passwd", "concat:a|b", "pipe:0", "http://cam/live", "/not/a/url"])
+      await expect(openStreamInput(odd, "admin", "p", undefined)).rejects.toThrow(StreamInputError);
   });
 
   it("uses TCP, video only, and the socket timeout under the name this ffmpeg knows", () => {

@@ -82,7 +82,7 @@ export async function withPrivateRedis(options: { appendfsync?: "always" | "ever
     },
     dir,
     async restart() {
-      server = await startPrivateRedis({ dir, port: server.port, ...options });
+      server = await startPrivateRedis({ dir, ...options });
       return server;
     },
     async cleanup() {
