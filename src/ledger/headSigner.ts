@@ -25,7 +25,10 @@ export function createHeadSigner(options: HeadSignerOptions): HeadSigner {
   const tick = () => {
     running = running.then(async () => {
       try {
-        options.onSigned?.(await options.ledger.signHead());
+        // Signed first, told after: `onSigned?.(await ...)` would skip the signing itself
+        // whenever no onSigned is given (an optional call does not evaluate its arguments).
+        const head = await options.ledger.signHead();
+        options.onSigned?.(head);
       } catch (err) {
         options.onError?.(err as Error);
       }

@@ -33,6 +33,7 @@ async function start(
   channels = 3,
   policy: Record<string, unknown> = {},
   overrides: Record<string, unknown> = {},
+  ledger: Record<string, unknown> = {},
 ) {
   sim = await startSimulator(
     parseScenario(
@@ -59,6 +60,7 @@ async function start(
       zones: [["gate", "room", "nap"][i % 3]!],
     })),
     policy,
+    ledger,
   });
   const config = await loadConfig(site.config, {});
   daemon = await startDaemon({
@@ -224,5 +226,19 @@ describe("the monitor daemon", () => {
     expect(metrics).toMatch(
       /^nurserywatch_poll_duration_seconds_count\{site="site1",job="retention"\} [1-9]/m,
     );
+  });
+
+  test("the running daemon signs its ledger head at start and at every interval", async () => {
+    const { daemon } = await start(1, {}, {}, { signIntervalSeconds: 1 });
+    type Head = { seq: number; hash: string; at: string; signature: string; publicKey: string };
+    const heads = async () => (await api<{ heads: Head[] }>("/api/v1/ledger?limit=1")).heads;
+    const first = await waitFor("a signed head in /api/v1/ledger", async () => (await heads())[0]);
+    expect(first.signature).not.toBe("");
+    // Something new on the ledger is covered by a later signature, without anyone asking.
+    const entry = await daemon.ledger.append("config.changed", "site1", { note: "head signer test" });
+    const later = await waitFor("a signed head covering the new entry", async () =>
+      (await heads()).find((h) => h.seq >= entry.seq),
+    );
+    expect(later.seq).toBeGreaterThanOrEqual(entry.seq);
   });
 });

@@ -55,4 +55,16 @@ describe("createHeadSigner", () => {
     await vi.advanceTimersByTimeAsync(900_000);
     expect(heads).toEqual([1, 2, 3]);
   });
+
+  it("signs without an onSigned listener (the daemon passes none)", async () => {
+    vi.useFakeTimers();
+    const fake = fakeLedger(() => false);
+    const signer = createHeadSigner({ ledger: fake.ledger, intervalMs: 1000 });
+    signer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.signed).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fake.signed).toBe(2);
+    await signer.stop();
+  });
 });
