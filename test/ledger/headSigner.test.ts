@@ -35,7 +35,9 @@ describe("createHeadSigner", () => {
     const signer = createHeadSigner({
       ledger: fake.ledger,
       intervalMs: 300_000,
-      onSigned: (h) => heads.push(h.seq),
+      onSigned: (h) => {
+        heads.push(h.seq);
+      },
       onError: (e) => errors.push(e.message),
     });
     signer.start();
