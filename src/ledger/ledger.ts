@@ -219,6 +219,12 @@ export function createLedger(options: LedgerOptions): Ledger {
           `entry ${kept.seq} in Redis is not the one ${signed}: the history up to it was rewritten`,
         );
       }
+      if (entryHash(at as unknown as Record<string, unknown>) !== at.hash) {
+        throw broken(
+          "chain_invalid",
+          `entry ${kept.seq} in Redis, the one ${signed}, was edited: it does not match its hash`,
+        );
+      }
       prev = at.hash;
     } else if (kept !== null && kept.hash !== GENESIS_HASH) {
       throw broken("rewritten", `${signed}, but an empty ledger has no such hash`);

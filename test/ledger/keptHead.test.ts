@@ -183,6 +183,14 @@ describe("signing only a chain that extends the kept head", () => {
     await expect(ledger.signHead()).rejects.toMatchObject({ reason: "chain_invalid" });
     await expect(ledger.signHead()).rejects.toThrow(/entry 5 in Redis does not match its hash/);
 
+    // The signed entry itself, edited without its hash rebuilt.
+    await conn.lset(t.keys.ledger.entries, 4, raw);
+    const signedRaw = (await conn.lindex(t.keys.ledger.entries, 2))!;
+    await conn.lset(t.keys.ledger.entries, 2, signedRaw.replace('"violationId":"v2"', '"violationId":"v7"'));
+    await expect(ledger.signHead()).rejects.toThrow(
+      /entry 3 in Redis, the one the monitor signed .* was edited/,
+    );
+
     await writeFile(keptHead.path, "not json");
     await expect(ledger.signHead()).rejects.toMatchObject({ reason: "kept_head_unreadable", kept: null });
     expect(await readFile(keptHead.path, "utf8")).toBe("not json");
