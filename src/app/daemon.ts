@@ -15,7 +15,9 @@ import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { createMetrics } from "../http/metrics.ts";
 import { createHeadSigner } from "../ledger/headSigner.ts";
 import { createSigner, loadOrCreateMonitorKey } from "../ledger/keys.ts";
+import { createKeptHeadFile, keptHeadPath } from "../ledger/keptHead.ts";
 import { createLedger, type Ledger } from "../ledger/ledger.ts";
+import { createLedgerWatch } from "../ledger/watch.ts";
 import type { Logger } from "../logging/logger.ts";
 import { createDeviceHttp } from "../net/deviceHttp.ts";
 import { QUEUE_PREFIX, QUEUES, type QueueName } from "../queues/names.ts";
@@ -116,7 +118,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const keys = createKeys(opts.keyPrefix);
     const key = await loadOrCreateMonitorKey(first.ledger.keyFile);
     for (const w of key.warnings) logger.warn({ file: first.ledger.keyFile }, w);
-    const ledger = createLedger({ redis, keys, now, signer: createSigner(key) });
+    // The last signed head is kept beside the key too: the monitor signs only a chain that extends it.
+    const keptHead = createKeptHeadFile(keptHeadPath(first.ledger.keyFile));
+    const ledger = createLedger({ redis, keys, now, signer: createSigner(key), keptHead });
     const engine = createViolationEngine({ redis, keys, ledger, now, newId: randomUUID });
     const devices = createDeviceRepository(redis, keys);
     const reports = createReportRepository(redis, keys);
@@ -155,9 +159,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       } else {
         await syncPollSchedulers(probeQueue, [], "probe");
       }
+      const watch = createLedgerWatch({
+        sites: [...sites.values()],
+        engine,
+        logger,
+        now,
+        keptHeadPath: keptHead.path,
+        configFile: first.file,
+      });
       const signer = createHeadSigner({
         ledger,
         intervalMs: first.ledger.signIntervalSeconds * 1000,
+        onSigned: watch.signed,
+        onBroken: watch.broken,
         onError: (err) => logger.warn({ err }, "signing the ledger head failed; will try again"),
       });
       signer.start();

@@ -11,7 +11,12 @@ import {
   maintenanceEndCommand,
   maintenanceListCommand,
 } from "./commands/maintenance.ts";
-import { ledgerExportCommand, ledgerPublicKeyCommand, ledgerVerifyCommand } from "./commands/ledger.ts";
+import {
+  ledgerExportCommand,
+  ledgerNewChainCommand,
+  ledgerPublicKeyCommand,
+  ledgerVerifyCommand,
+} from "./commands/ledger.ts";
 import { referenceCommand } from "./commands/reference.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { startCommand, workerCommand } from "./commands/start.ts";
@@ -161,15 +166,34 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("check an exported ledger: edited, removed, reordered or truncated history fails (exit 1)")
     .argument("<file>", "an export made by `ledger export`")
     .option("--public-key <file>", "the monitor's public key (PEM) to require")
+    .option(
+      "--head <file>",
+      "signed heads the history must contain (the monitor's kept head file, heads from heartbeats); repeatable",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--json", "print the result as JSON")
-    .action(async (file: string, opts: { publicKey?: string; json?: boolean }) => {
+    .action(async (file: string, opts: { publicKey?: string; head?: string[]; json?: boolean }) => {
       setExit(
         await ledgerVerifyCommand({
           file,
           ...(opts.publicKey ? { publicKey: opts.publicKey } : {}),
+          heads: opts.head ?? [],
           json: opts.json === true,
         }),
       );
+    });
+  ledger
+    .command("new-chain")
+    .description(
+      "knowingly start a new chain when the ledger no longer extends the last signed head (archives the kept head, records why)",
+    )
+    .requiredOption("-c, --config <file>", "site configuration (YAML)")
+    .requiredOption(
+      "--reason <text>",
+      'why, recorded in the ledger (e.g. "Redis lost its data on 2026-12-07")',
+    )
+    .action(async (opts: { config: string; reason: string }) => {
+      setExit(await ledgerNewChainCommand({ configFile: opts.config, reason: opts.reason }));
     });
   ledger
     .command("public-key")

@@ -140,6 +140,16 @@ export interface ReasonParams {
   readonly retention_config_ok: { recording: string; maxRetentionDays: number | null };
   readonly retention_config_too_short: { recording: string; maxRetentionDays: number; requiredDays: number };
   readonly recordings_unavailable: { detail: string };
+
+  /** The chain in Redis extends the last head the monitor signed (kept outside Redis). */
+  readonly ledger_extends_signed_head: { seq: number };
+  /** It does not: the monitor refuses to sign it. `problem` is LedgerBrokenReason. */
+  readonly ledger_not_extending_signed_head: {
+    problem: string;
+    signedSeq: number | null;
+    signedAt: string | null;
+    currentSeq: number;
+  };
 }
 
 type Scalar = string | number | boolean | null;

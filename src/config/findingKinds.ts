@@ -21,6 +21,7 @@ export const FINDING_KINDS = [
   "clock_drift",
   "monitor_blind",
   "monitor_silent",
+  "ledger_broken",
 ] as const satisfies readonly FindingKind[];
 
 type Unlisted = Exclude<FindingKind, (typeof FINDING_KINDS)[number]>;

@@ -14,7 +14,8 @@ export type FindingKind =
   | "retention_config"
   | "clock_drift"
   | "monitor_blind"
-  | "monitor_silent";
+  | "monitor_silent"
+  | "ledger_broken";
 
 /** What a rule judged: the statuses that count for compliance when the finding is required. */
 export type JudgedStatus = "ok" | "violation" | "unknown" | "accruing";
@@ -158,7 +159,10 @@ export type ReasonCode =
   // retention_config
   | "retention_config_ok"
   | "retention_config_too_short"
-  | "recordings_unavailable";
+  | "recordings_unavailable"
+  // ledger_broken
+  | "ledger_extends_signed_head"
+  | "ledger_not_extending_signed_head";
 
 export const findingKey = (f: { kind: FindingKind; subject: Subject }): string =>
   `${f.kind}:${f.subject.type}:${f.subject.id}`;

@@ -10,7 +10,9 @@ export type LedgerEventType =
   | "maintenance.declared"
   | "maintenance.ended"
   | "monitor.started"
-  | "monitor.stopped";
+  | "monitor.stopped"
+  /** An operator started a new chain (`ledger new-chain`): data names the head it does not extend. */
+  | "ledger.new_chain";
 
 /**
  * One entry of the append-only, hash-chained ledger. `hash` = SHA-256 hex over the canonical

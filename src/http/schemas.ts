@@ -177,6 +177,7 @@ const LEDGER_EVENT_TYPES = [
   "maintenance.ended",
   "monitor.started",
   "monitor.stopped",
+  "ledger.new_chain",
 ] as const satisfies readonly LedgerEventType[];
 
 export const LedgerEntrySchema = Type.Object({

@@ -1,5 +1,5 @@
 import type { SignedHead } from "../domain/ledger.ts";
-import type { Ledger } from "./ledger.ts";
+import { LedgerBrokenError, type Ledger } from "./ledger.ts";
 
 export interface HeadSigner {
   /** Signs once now, then every interval. */
@@ -12,7 +12,13 @@ export interface HeadSigner {
 export interface HeadSignerOptions {
   readonly ledger: Ledger;
   readonly intervalMs: number;
-  readonly onSigned?: (head: SignedHead) => void;
+  /** Awaited before the next signing (and by stop()). */
+  readonly onSigned?: (head: SignedHead) => void | Promise<void>;
+  /**
+   * A refused signing (the chain does not extend the kept head) is reported here, and checked
+   * again at the next interval; without onBroken it goes to onError.
+   */
+  readonly onBroken?: (error: LedgerBrokenError) => void | Promise<void>;
   /** A failed signing (Redis away) is reported here and tried again at the next interval. */
   readonly onError?: (error: Error) => void;
 }
@@ -25,9 +31,17 @@ export function createHeadSigner(options: HeadSignerOptions): HeadSigner {
   const tick = () => {
     running = running.then(async () => {
       try {
-        options.onSigned?.(await options.ledger.signHead());
+        // Signed first, told after: `onSigned?.(await ...)` would skip the signing itself
+        // whenever no onSigned is given (an optional call does not evaluate its arguments).
+        const head = await options.ledger.signHead();
+        await options.onSigned?.(head);
       } catch (err) {
-        options.onError?.(err as Error);
+        try {
+          if (err instanceof LedgerBrokenError && options.onBroken) await options.onBroken(err);
+          else options.onError?.(err as Error);
+        } catch (reportErr) {
+          options.onError?.(reportErr as Error);
+        }
       }
     });
   };

@@ -4,6 +4,7 @@ import type { Keys } from "../store/keys.ts";
 import { parseJson } from "../store/bound.ts";
 import { luaScript, runScript } from "../store/script.ts";
 import { canonicalJson, entryHash, GENESIS_HASH, headPayload } from "./canonical.ts";
+import { KeptHeadError, type KeptHeadStore } from "./keptHead.ts";
 import type { LedgerSigner } from "./keys.ts";
 
 /**
@@ -31,8 +32,17 @@ export interface Ledger {
   pageRaw(query: { readonly from?: number; readonly limit: number }): Promise<string[]>;
   /** Entries stored (the list's length, which equals head().seq unless someone tampered). */
   length(): Promise<number>;
-  /** Signs the current head, stores it, returns it. Throws when the ledger has no signer. */
+  /**
+   * Signs the current head, stores it (in Redis, and in the kept head file when there is one),
+   * returns it. Throws when the ledger has no signer, and LedgerBrokenError, signing nothing,
+   * when the chain in Redis does not extend the kept head.
+   */
   signHead(): Promise<SignedHead>;
+  /**
+   * Whether the chain in Redis extends the kept head, or `against` when given (null: checks the
+   * whole chain from the start); throws LedgerBrokenError when not. Returns the head checked against.
+   */
+  checkExtendsKeptHead(against?: SignedHead | null): Promise<SignedHead | null>;
   /** Signed heads, newest first: the latest signature, then one per earlier signed seq. */
   heads(limit?: number): Promise<SignedHead[]>;
   latestSignedHead(): Promise<SignedHead | null>;
@@ -51,6 +61,11 @@ export interface LedgerOptions {
   readonly now: () => number;
   /** Null for a ledger that is only read (signHead then throws). */
   readonly signer: LedgerSigner | null;
+  /**
+   * The last signed head kept outside Redis (keptHead.ts). With one, the ledger signs only a
+   * chain that extends it; without (tests, read-only ledgers), whatever Redis holds.
+   */
+  readonly keptHead?: KeptHeadStore | null;
   /** Largest canonical `data` accepted. Default 16 KiB. */
   readonly maxDataBytes?: number;
 }
@@ -69,6 +84,37 @@ export class LedgerBusyError extends Error {
 export class LedgerIntegrityError extends Error {
   override readonly name = "LedgerIntegrityError";
   readonly retryable = false;
+}
+
+export type LedgerBrokenReason =
+  /** Fewer entries than the kept head covers: removed, or Redis lost its data and began anew. */
+  | "shorter"
+  /** The entry at the kept head's seq is not the one signed: the history up to it was rewritten. */
+  | "rewritten"
+  /** The entries after the kept head do not chain (edited, removed, reordered), or disagree with the stored head. */
+  | "chain_invalid"
+  /** The kept head file is unreadable or its signature is bad. */
+  | "kept_head_unreadable";
+
+/**
+ * The chain in Redis does not extend the last head the monitor signed: the monitor refuses to
+ * sign it (DESIGN.md §4 "Ledger"), and the site gets a ledger_broken violation. Not retryable:
+ * someone must look (`nurserywatch ledger verify --head`), and only an operator starts a new
+ * chain (`nurserywatch ledger new-chain`).
+ */
+export class LedgerBrokenError extends Error {
+  override readonly name = "LedgerBrokenError";
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly reason: LedgerBrokenReason,
+    /** The kept head; null when it could not be read. */
+    readonly kept: SignedHead | null,
+    /** The head in Redis. */
+    readonly current: LedgerHead,
+  ) {
+    super(message);
+  }
 }
 
 export class LedgerDataError extends Error {
@@ -121,6 +167,116 @@ export function createLedger(options: LedgerOptions): Ledger {
     (await redis.lrange(k.signedHeads, 0, -1))
       .map((r) => parseJson<SignedHead>(r))
       .filter((h): h is SignedHead => h !== null);
+
+  const keptStore = options.keptHead ?? null;
+
+  /** The head and the stored length, read together (appends run in scripts, so never half seen). */
+  const headAndLength = async (): Promise<{ head: LedgerHead; length: number }> => {
+    const reply = await redis.multi().hmget(k.head, "seq", "hash").llen(k.entries).exec();
+    const [seq, hash] = (reply?.[0]?.[1] ?? [null, null]) as (string | null)[];
+    return {
+      head: seq == null || hash == null ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(seq), hash },
+      length: Number(reply?.[1]?.[1] ?? 0),
+    };
+  };
+
+  /**
+   * Checks that `current` extends `kept` (genesis when null): the entry at kept.seq has the kept
+   * hash, and every entry after it, up to current.seq, matches its hash and names the one before.
+   * Entries up to kept.seq were checked when it was signed. Throws LedgerBrokenError.
+   */
+  const checkExtends = async (
+    kept: SignedHead | null,
+    current: LedgerHead,
+    length: number,
+  ): Promise<void> => {
+    const from = kept?.seq ?? 0;
+    const broken = (reason: LedgerBrokenReason, message: string): LedgerBrokenError =>
+      new LedgerBrokenError(message, reason, kept, current);
+    const signed =
+      kept === null
+        ? ""
+        : `the monitor signed entry ${kept.seq} (hash ${kept.hash.slice(0, 12)}…) at ${kept.at}`;
+    if (kept !== null && current.seq < kept.seq) {
+      throw broken(
+        "shorter",
+        `the ledger in Redis ends at entry ${current.seq} but ${signed}: entries were removed, or Redis lost its data and the ledger began anew`,
+      );
+    }
+    if (length !== current.seq) {
+      throw broken(
+        "chain_invalid",
+        `the ledger head in Redis says entry ${current.seq} but ${length} entries are stored: entries were removed or added behind the monitor's back`,
+      );
+    }
+    let prev = GENESIS_HASH;
+    if (kept !== null && kept.seq > 0) {
+      const [raw] = await pageRaw({ from: kept.seq, limit: 1 });
+      const at = parseJson<LedgerEntry>(raw);
+      if (at === null || at.hash !== kept.hash) {
+        throw broken(
+          "rewritten",
+          `entry ${kept.seq} in Redis is not the one ${signed}: the history up to it was rewritten`,
+        );
+      }
+      if (entryHash(at as unknown as Record<string, unknown>) !== at.hash) {
+        throw broken(
+          "chain_invalid",
+          `entry ${kept.seq} in Redis, the one ${signed}, was edited: it does not match its hash`,
+        );
+      }
+      prev = at.hash;
+    } else if (kept !== null && kept.hash !== GENESIS_HASH) {
+      throw broken("rewritten", `${signed}, but an empty ledger has no such hash`);
+    }
+    const pageSize = 1000;
+    for (let seq = from + 1; seq <= current.seq; seq += pageSize) {
+      const page = await pageRaw({ from: seq, limit: Math.min(pageSize, current.seq - seq + 1) });
+      for (const [i, raw] of page.entries()) {
+        const expected = seq + i;
+        const e = parseJson<LedgerEntry>(raw);
+        const problem =
+          e === null
+            ? "is unreadable"
+            : e.seq !== expected
+              ? `says it is entry ${e.seq}`
+              : e.prev !== prev
+                ? "does not follow the entry before it"
+                : entryHash(e as unknown as Record<string, unknown>) !== e.hash
+                  ? "does not match its hash (edited)"
+                  : null;
+        if (problem !== null || e === null) {
+          throw broken(
+            "chain_invalid",
+            `entry ${expected} in Redis ${problem ?? "is unreadable"}${kept === null ? "" : `; ${signed}`}`,
+          );
+        }
+        prev = e.hash;
+      }
+      if (page.length === 0) break;
+    }
+    if (prev !== current.hash) {
+      throw broken(
+        "chain_invalid",
+        `the ledger head in Redis (entry ${current.seq}) is not the hash of its last entry`,
+      );
+    }
+  };
+
+  const readKept = async (current: LedgerHead): Promise<SignedHead | null> => {
+    if (keptStore === null) return null;
+    try {
+      return await keptStore.read();
+    } catch (err) {
+      if (!(err instanceof KeptHeadError)) throw err;
+      throw new LedgerBrokenError(
+        `${err.message}; the monitor signs nothing until it is looked at`,
+        "kept_head_unreadable",
+        null,
+        current,
+      );
+    }
+  };
 
   return {
     publicKey: signer?.publicKey ?? null,
@@ -182,9 +338,18 @@ export function createLedger(options: LedgerOptions): Ledger {
       throw new LedgerBusyError(`could not append ${type} after ${MAX_ATTEMPTS} attempts (too many writers)`);
     },
 
+    async checkExtendsKeptHead(against) {
+      const { head: h, length } = await headAndLength();
+      const kept = against === undefined ? await readKept(h) : against;
+      await checkExtends(kept, h, length);
+      return kept;
+    },
+
     async signHead() {
       if (signer === null) throw new Error("this ledger has no signer (no monitor key)");
-      const h = await head();
+      const { head: h, length } = await headAndLength();
+      const kept = await readKept(h);
+      if (keptStore !== null) await checkExtends(kept, h, length);
       const at = new Date(now()).toISOString();
       const signed: SignedHead = {
         seq: h.seq,
@@ -193,6 +358,10 @@ export function createLedger(options: LedgerOptions): Ledger {
         signature: signer.sign(headPayload(h.seq, h.hash, at)),
         publicKey: signer.publicKey,
       };
+      // Outside Redis first: what Redis says afterwards cannot take it back.
+      if (keptStore !== null && (kept === null || kept.seq !== h.seq || kept.hash !== h.hash)) {
+        await keptStore.write(signed);
+      }
       const text = canonicalJson(signed);
       const last = parseJson<SignedHead>(await redis.lindex(k.signedHeads, -1));
       // One stored head per signed seq keeps the list as long as the ledger's history of

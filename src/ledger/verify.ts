@@ -41,11 +41,18 @@ export interface LedgerProblem {
   readonly message: string;
 }
 
+/** A signed head known from outside the export, and where it came from (a file name), for the messages. */
+export type KnownHead = SignedHead & { readonly source?: string };
+
 export interface LedgerVerifyOptions {
   /** The monitor's public key (PEM, or base64 SPKI DER / raw); heads signed by another key fail. */
   readonly publicKey?: string;
-  /** Heads received elsewhere (e.g. in heartbeats to a regulator), checked like the export's own. */
-  readonly knownHeads?: readonly SignedHead[];
+  /**
+   * Heads known from elsewhere: the monitor's kept head file, heads a regulator received in
+   * heartbeats. Checked like the export's own, so a history that does not contain each of them
+   * (rewritten, cut, or begun anew after Redis lost its data) fails, whatever the export signs.
+   */
+  readonly knownHeads?: readonly KnownHead[];
 }
 
 export interface LedgerVerifyResult {
@@ -79,6 +86,8 @@ interface ParsedEntry {
 interface ParsedHead {
   readonly line: number | null;
   readonly head: SignedHead;
+  /** Where a known head came from; null for the export's own. */
+  readonly source: string | null;
 }
 
 export function verifyLedgerExport(text: string, options: LedgerVerifyOptions = {}): LedgerVerifyResult {
@@ -105,7 +114,7 @@ export function verifyLedgerExport(text: string, options: LedgerVerifyOptions = 
     }
     if (isObject(value) && value["type"] === "head") {
       const { type: _type, ...head } = value;
-      if (isSignedHead(head)) heads.push({ line, head });
+      if (isSignedHead(head)) heads.push({ line, head, source: null });
       else
         report({ code: "malformed", line, seq: null, message: `line ${line} is not a complete signed head` });
       return;
@@ -116,7 +125,9 @@ export function verifyLedgerExport(text: string, options: LedgerVerifyOptions = 
     }
     entries.push({ line, seq: value["seq"], prev: value["prev"], hash: value["hash"], body: value });
   });
-  for (const head of options.knownHeads ?? []) heads.push({ line: null, head });
+  for (const { source, ...head } of options.knownHeads ?? []) {
+    heads.push({ line: null, head, source: source ?? "given" });
+  }
 
   // The chain: each entry's hash matches its content, seqs count up from 1 without a hole,
   // and each entry names the one before it.
@@ -168,8 +179,8 @@ export function verifyLedgerExport(text: string, options: LedgerVerifyOptions = 
   let signerKey: KeyObject | null = null;
   let signedSeq: number | null = null;
   let validHeads = 0;
-  for (const { line, head } of heads) {
-    const where = line === null ? "a known head" : `the head on line ${line}`;
+  for (const { line, head, source } of heads) {
+    const where = source !== null ? `the known head from ${source}` : `the head on line ${line}`;
     let key: KeyObject;
     try {
       key = parsePublicKey(head.publicKey);
@@ -212,7 +223,10 @@ export function verifyLedgerExport(text: string, options: LedgerVerifyOptions = 
         code: "truncated",
         line,
         seq: head.seq,
-        message: `the head signed at ${head.at} covers entries up to ${head.seq}, but the ledger ends at ${lastSeq}: entries ${lastSeq + 1}..${head.seq} were removed`,
+        message:
+          source === null
+            ? `the head signed at ${head.at} covers entries up to ${head.seq}, but the ledger ends at ${lastSeq}: entries ${lastSeq + 1}..${head.seq} were removed`
+            : `${where} was signed at ${head.at} over entries up to ${head.seq}, but this history ends at ${lastSeq}: it does not extend that head (entries removed, or the ledger began anew after Redis lost its data)`,
       });
       continue;
     }
@@ -223,7 +237,10 @@ export function verifyLedgerExport(text: string, options: LedgerVerifyOptions = 
         code: "head_mismatch",
         line,
         seq: head.seq,
-        message: `entry ${head.seq} is not the entry signed at ${head.at}: the history up to it was rewritten`,
+        message:
+          source === null
+            ? `entry ${head.seq} is not the entry signed at ${head.at}: the history up to it was rewritten`
+            : `entry ${head.seq} is not the one in ${where}, signed at ${head.at}: this history does not extend that head (rewritten up to entry ${head.seq})`,
       });
       continue;
     }

@@ -188,6 +188,18 @@ const en: ReasonSentences = {
     `Recording ${p.recording} is set to delete data after ${p.maxRetentionDays} days; ` +
     `${p.requiredDays} days are required.`,
   recordings_unavailable: (p) => `The device's recordings could not be read (${p.detail}).`,
+
+  ledger_extends_signed_head: (p) =>
+    `The ledger (${p.seq} entries) extends the last head the monitor signed.`,
+  ledger_not_extending_signed_head: (p, f) =>
+    (p.problem === "kept_head_unreadable"
+      ? `The monitor's record of its last signed ledger head cannot be read`
+      : p.problem === "shorter"
+        ? `The ledger has only ${p.currentSeq} entries, but the monitor signed ${p.signedSeq} at ${f.time(p.signedAt)}: history was removed, or Redis lost its data`
+        : p.problem === "rewritten"
+          ? `Ledger entry ${p.signedSeq}, signed by the monitor at ${f.time(p.signedAt)}, has been replaced: the history was rewritten`
+          : `The ledger's entries${p.signedSeq === null ? "" : ` after the last signed head (entry ${p.signedSeq})`} do not chain: they were edited, removed or reordered`) +
+    `. The monitor no longer signs the ledger; verify it with \`nurserywatch ledger verify --head\`.`,
 };
 
 const zhCN: ReasonSentences = {
@@ -325,6 +337,17 @@ const zhCN: ReasonSentences = {
   retention_config_too_short: (p) =>
     `录像 ${p.recording} 被设置为 ${p.maxRetentionDays} 天后删除数据，而要求保存 ${p.requiredDays} 天。`,
   recordings_unavailable: (p) => `无法读取设备的录像列表（${p.detail}）。`,
+
+  ledger_extends_signed_head: (p) => `台账（共 ${p.seq} 条）延续了监测系统最近签名的链头。`,
+  ledger_not_extending_signed_head: (p, f) =>
+    (p.problem === "kept_head_unreadable"
+      ? `无法读取监测系统保存的最近签名链头`
+      : p.problem === "shorter"
+        ? `台账只有 ${p.currentSeq} 条记录，而监测系统已于 ${f.time(p.signedAt)} 签名至第 ${p.signedSeq} 条：历史记录被删除，或 Redis 数据丢失`
+        : p.problem === "rewritten"
+          ? `监测系统于 ${f.time(p.signedAt)} 签名的台账第 ${p.signedSeq} 条已被替换：历史记录被改写`
+          : `台账${p.signedSeq === null ? "" : `在最近签名的链头（第 ${p.signedSeq} 条）之后`}的记录无法衔接：记录被修改、删除或调换顺序`) +
+    `。监测系统已停止为台账签名；请用 \`nurserywatch ledger verify --head\` 核验。`,
 };
 
 export const REASON_SENTENCES: Readonly<Record<Locale, ReasonSentences>> = { en, "zh-CN": zhCN };
@@ -346,6 +369,7 @@ export const KIND_TITLES: Readonly<Record<Locale, Readonly<Record<FindingKind, s
     clock_drift: "Device clock wrong",
     monitor_blind: "Monitor cannot see",
     monitor_silent: "Monitor silent",
+    ledger_broken: "Ledger history altered",
   },
   "zh-CN": {
     device_unreachable: "设备无法连接",
@@ -363,6 +387,7 @@ export const KIND_TITLES: Readonly<Record<Locale, Readonly<Record<FindingKind, s
     clock_drift: "设备时钟不准",
     monitor_blind: "监测无法获取数据",
     monitor_silent: "监测系统失联",
+    ledger_broken: "台账历史被篡改",
   },
 };
 

@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, test } from "vitest";
+import { Redis } from "ioredis";
 import { startDaemon, type Daemon } from "../../src/app/daemon.ts";
+import { ledgerNewChainCommand } from "../../src/cli/commands/ledger.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
-import { writeDaemonSite, type DaemonSite } from "../helpers/daemonSite.ts";
+import { createKeys } from "../../src/store/keys.ts";
+import { rewriteHistory } from "../ledger/helpers.ts";
+import { TEST_REDIS_URL, writeDaemonSite, type DaemonSite } from "../helpers/daemonSite.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 
 /**
@@ -33,6 +37,7 @@ async function start(
   channels = 3,
   policy: Record<string, unknown> = {},
   overrides: Record<string, unknown> = {},
+  ledger: Record<string, unknown> = {},
 ) {
   sim = await startSimulator(
     parseScenario(
@@ -59,6 +64,7 @@ async function start(
       zones: [["gate", "room", "nap"][i % 3]!],
     })),
     policy,
+    ledger,
   });
   const config = await loadConfig(site.config, {});
   daemon = await startDaemon({
@@ -226,5 +232,64 @@ describe("the monitor daemon", () => {
     expect(metrics).toMatch(
       /^nurserywatch_poll_duration_seconds_count\{site="site1",job="retention"\} [1-9]/m,
     );
+  });
+
+  test("the running daemon signs its ledger head at start and at every interval", async () => {
+    const { daemon } = await start(1, {}, {}, { signIntervalSeconds: 1 });
+    type Head = { seq: number; hash: string; at: string; signature: string; publicKey: string };
+    const heads = async () => (await api<{ heads: Head[] }>("/api/v1/ledger?limit=1")).heads;
+    const first = await waitFor("a signed head in /api/v1/ledger", async () => (await heads())[0]);
+    expect(first.signature).not.toBe("");
+    // Something new on the ledger is covered by a later signature, without anyone asking.
+    const entry = await daemon.ledger.append("config.changed", "site1", { note: "head signer test" });
+    const later = await waitFor("a signed head covering the new entry", async () =>
+      (await heads()).find((h) => h.seq >= entry.seq),
+    );
+    expect(later.seq).toBeGreaterThanOrEqual(entry.seq);
+  });
+
+  test("a history rewritten in Redis is not signed: ledger_broken opens for the site, and an operator's new chain resolves it", async () => {
+    const { daemon, site } = await start(1, {}, {}, { signIntervalSeconds: 1 });
+    type Head = { seq: number; hash: string };
+    const heads = async () => (await api<{ heads: Head[] }>("/api/v1/ledger?limit=1")).heads;
+    const entry = await daemon.ledger.append("config.changed", "site1", { note: "before the rewrite" });
+    await waitFor("the entry signed", async () =>
+      (await heads()).some((h) => h.seq >= entry.seq) ? true : undefined,
+    );
+
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      const rewritten = await rewriteHistory(redis, createKeys(site.keyPrefix));
+      const broken = await waitFor("ledger_broken to open", async () =>
+        (await violations()).find((v) => v.kind === "ledger_broken" && v.subject.id === "site1"),
+      );
+      expect(broken.subject).toEqual({ type: "site", id: "site1" });
+      // Nothing signed over the rewritten chain.
+      for (const h of await heads()) expect(h.hash).not.toBe(rewritten.hash);
+      expect((await daemon.ledger.latestSignedHead())?.hash ?? null).not.toBe(rewritten.hash);
+
+      const io = { stdout: () => undefined, stderr: () => undefined };
+      const saved = process.env["REDIS_URL"];
+      delete process.env["REDIS_URL"];
+      try {
+        expect(
+          await ledgerNewChainCommand({
+            configFile: site.config,
+            keyPrefix: site.keyPrefix,
+            reason: "test: history rewritten",
+            io,
+          }),
+        ).toBe(0);
+      } finally {
+        if (saved !== undefined) process.env["REDIS_URL"] = saved;
+      }
+      await waitFor("ledger_broken to resolve", async () =>
+        (await violations()).some((v) => v.kind === "ledger_broken") ? undefined : true,
+      );
+      const entries = (await api<{ entries: { type: string }[] }>("/api/v1/ledger?limit=500")).entries;
+      expect(entries.map((e) => e.type)).toContain("ledger.new_chain");
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -22,6 +22,8 @@ export function writeDaemonSite(opts: {
   devices: readonly { id: string; url: string; username: string; password: string }[];
   cameras: readonly { id: string; device: string; profile: string; zones: readonly string[] }[];
   policy?: Record<string, unknown>;
+  /** Merged over the ledger section (keyFile monitor.pem, signIntervalSeconds 60). */
+  ledger?: Record<string, unknown>;
   redisUrl?: string;
 }): DaemonSite {
   const dir = mkdtempSync(join(tmpdir(), "nw-daemon-"));
@@ -38,7 +40,7 @@ export function writeDaemonSite(opts: {
     },
     http: { listen: "127.0.0.1:0", apiKeys: [{ name: "ops", role: "admin", sha256 }] },
     redis: { url: opts.redisUrl ?? TEST_REDIS_URL },
-    ledger: { keyFile: "monitor.pem", signIntervalSeconds: 60 },
+    ledger: { keyFile: "monitor.pem", signIntervalSeconds: 60, ...opts.ledger },
     policy: {
       pollIntervalSeconds: 1,
       graceSeconds: 0,

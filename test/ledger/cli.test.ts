@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   ledgerExportCommand,
+  ledgerNewChainCommand,
   ledgerPublicKeyCommand,
   ledgerVerifyCommand,
   type CommandIo,
@@ -11,7 +12,7 @@ import {
 import { createLedger } from "../../src/ledger/ledger.ts";
 import { createSigner, loadOrCreateMonitorKey } from "../../src/ledger/keys.ts";
 import { TEST_REDIS_URL, useTestRedis } from "../store/testRedis.ts";
-import { testSigner } from "./helpers.ts";
+import { loseLedger, rewriteHistory, testSigner } from "./helpers.ts";
 
 function collect(): CommandIo & { out: () => string; err: () => string } {
   let out = "";
@@ -150,5 +151,99 @@ describe("ledger export / verify / public-key commands", () => {
     const down = collect();
     expect(await ledgerExportCommand({ configFile: config, io: down })).toBe(1);
     expect(down.err()).toContain("cannot reach Redis");
+  });
+
+  /** A site, its monitor key, and a ledger of n entries in Redis as the daemon would have written them. */
+  async function siteWithEntries(n: number) {
+    const t = redis();
+    const { config, keyFile } = await site();
+    const key = await loadOrCreateMonitorKey(keyFile);
+    const conn = t.connect();
+    const ledger = createLedger({ redis: conn, keys: t.keys, now: Date.now, signer: createSigner(key) });
+    for (let i = 0; i < n; i++) await ledger.append("violation.opened", "cli-site", { violationId: `v${i}` });
+    return { t, config, key, conn, ledger };
+  }
+
+  it("a history rewritten in Redis with rebuilt hashes is not signed by export and fails verify against the kept head", async () => {
+    const { t, config, key, conn } = await siteWithEntries(4);
+    const first = join(dir, "first.jsonl");
+    expect(
+      await ledgerExportCommand({ configFile: config, out: first, keyPrefix: t.keys.prefix, io: collect() }),
+    ).toBe(0);
+    const keptFile = join(dir, "keys/monitor.head.json");
+    expect((await stat(keptFile)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(keptFile, "utf8"))).toMatchObject({ seq: 4 });
+
+    // Edit entry 1, remove entry 2, delete the signed heads, rebuild the hashes.
+    await rewriteHistory(conn, t.keys);
+    const out = join(dir, "rewritten.jsonl");
+    const io = collect();
+    expect(await ledgerExportCommand({ configFile: config, out, keyPrefix: t.keys.prefix, io })).toBe(1);
+    expect(io.err()).toContain("LEDGER BROKEN, the head was NOT signed");
+    expect(io.err()).toContain("the ledger in Redis ends at entry 3 but the monitor signed entry 4");
+    expect(JSON.parse(await readFile(keptFile, "utf8"))).toMatchObject({ seq: 4 });
+
+    const verified = collect();
+    expect(
+      await ledgerVerifyCommand({ file: out, publicKey: key.publicKey, heads: [keptFile], io: verified }),
+    ).toBe(1);
+    expect(verified.out()).toContain("ledger verification FAILED");
+    expect(verified.out()).toContain(`the known head from ${keptFile}`);
+    expect(verified.out()).toContain("does not extend that head");
+    // The export carries the kept head itself, so even without --head it does not pass.
+    expect(await ledgerVerifyCommand({ file: out, publicKey: key.publicKey, io: collect() })).toBe(1);
+    // The first export is still intact against the kept head.
+    expect(await ledgerVerifyCommand({ file: first, heads: [keptFile], io: collect() })).toBe(0);
+
+    const badHead = join(dir, "bad-head.json");
+    await writeFile(badHead, "nonsense");
+    const usage = collect();
+    expect(await ledgerVerifyCommand({ file: first, heads: [badHead], io: usage })).toBe(2);
+    expect(usage.err()).toContain(`--head ${badHead}`);
+  });
+
+  it("ledger new-chain: refused while nothing is broken; after Redis lost its data, archives the kept head and signs a new chain", async () => {
+    const { t, config, key, conn, ledger } = await siteWithEntries(3);
+    const opts = { configFile: config, keyPrefix: t.keys.prefix };
+    expect(await ledgerExportCommand({ ...opts, out: join(dir, "a.jsonl"), io: collect() })).toBe(0);
+
+    const nothing = collect();
+    expect(await ledgerNewChainCommand({ ...opts, reason: "just because", io: nothing })).toBe(1);
+    expect(nothing.err()).toContain("no new chain is needed");
+    expect(await ledgerNewChainCommand({ ...opts, reason: " ", io: collect() })).toBe(2);
+
+    await loseLedger(conn, t.keys);
+    await ledger.append("monitor.started", "cli-site", {});
+    expect(await ledgerExportCommand({ ...opts, out: join(dir, "b.jsonl"), io: collect() })).toBe(1);
+
+    const io = collect();
+    expect(
+      await ledgerNewChainCommand({
+        ...opts,
+        reason: "Redis lost its data (disk replaced)",
+        io,
+        now: () => Date.parse("2026-12-07T23:00:00Z"),
+      }),
+    ).toBe(0);
+    expect(io.err()).toContain("new chain started");
+    const files = await readdir(join(dir, "keys"));
+    expect(files).toContain("monitor.head.2026-12-07T23-00-00-000Z.archived.json");
+    const entries = await ledger.page({ limit: 10 });
+    expect(entries.map((e) => e.type)).toEqual(["monitor.started", "ledger.new_chain"]);
+    expect(entries[1]!.data).toMatchObject({
+      reason: "Redis lost its data (disk replaced)",
+      problem: "shorter",
+      previousHead: { seq: 3 },
+      redisHeadBefore: { seq: 1 },
+    });
+    const kept = JSON.parse(await readFile(join(dir, "keys/monitor.head.json"), "utf8")) as { seq: number };
+    expect(kept.seq).toBe(2);
+
+    // The new chain exports and verifies; against the archived head it does not.
+    const c = join(dir, "c.jsonl");
+    expect(await ledgerExportCommand({ ...opts, out: c, io: collect() })).toBe(0);
+    expect(await ledgerVerifyCommand({ file: c, publicKey: key.publicKey, io: collect() })).toBe(0);
+    const archived = join(dir, "keys", "monitor.head.2026-12-07T23-00-00-000Z.archived.json");
+    expect(await ledgerVerifyCommand({ file: c, heads: [archived], io: collect() })).toBe(1);
   });
 });

@@ -35,7 +35,9 @@ describe("createHeadSigner", () => {
     const signer = createHeadSigner({
       ledger: fake.ledger,
       intervalMs: 300_000,
-      onSigned: (h) => heads.push(h.seq),
+      onSigned: (h) => {
+        heads.push(h.seq);
+      },
       onError: (e) => errors.push(e.message),
     });
     signer.start();
@@ -54,5 +56,17 @@ describe("createHeadSigner", () => {
     await signer.stop();
     await vi.advanceTimersByTimeAsync(900_000);
     expect(heads).toEqual([1, 2, 3]);
+  });
+
+  it("signs without an onSigned listener (the daemon passes none)", async () => {
+    vi.useFakeTimers();
+    const fake = fakeLedger(() => false);
+    const signer = createHeadSigner({ ledger: fake.ledger, intervalMs: 1000 });
+    signer.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake.signed).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fake.signed).toBe(2);
+    await signer.stop();
   });
 });

@@ -99,6 +99,8 @@ const SAMPLES: { readonly [R in ReasonCode]: ReasonParams[R] } = {
   retention_config_ok: { recording: "R1", maxRetentionDays: null },
   retention_config_too_short: { recording: "R1", maxRetentionDays: 30, requiredDays: 90 },
   recordings_unavailable: { detail: "timeout" },
+  ledger_extends_signed_head: { seq: 42 },
+  ledger_not_extending_signed_head: { problem: "rewritten", signedSeq: 40, signedAt: T, currentSeq: 39 },
 };
 
 const BROKEN = /undefined|NaN|\[object|\$\{/;
