@@ -463,8 +463,14 @@ const LedgerSchema = Type.Object(
           "The monitor's Ed25519 private key (PEM), relative to this file; created with mode 0600 on first start. Regulators verify exports against its public key.",
       }),
     ),
+    // At most a day: Node's timers hold at most ~24.8 days, and a longer delay fires every 1 ms.
     signIntervalSeconds: Type.Optional(
-      Seconds("How often the monitor signs the ledger's head.", DEFAULTS.ledger.signIntervalSeconds, 1),
+      Type.Integer({
+        minimum: 1,
+        maximum: 86_400,
+        default: DEFAULTS.ledger.signIntervalSeconds,
+        description: "How often the monitor signs the ledger's head (at most once a day).",
+      }),
     ),
   },
   {
