@@ -22,7 +22,6 @@ import type { Logger } from "../logging/logger.ts";
 import { createDeviceHttp } from "../net/deviceHttp.ts";
 import { QUEUE_PREFIX, QUEUES, type QueueName } from "../queues/names.ts";
 import type { PollJob } from "../queues/payloads.ts";
-import { pollAllNow, syncPollSchedulers } from "../queues/schedulers.ts";
 import { createDeviceRepository } from "../store/devices.ts";
 import { createHistoryRepository } from "../store/histories.ts";
 import { createKeys } from "../store/keys.ts";
@@ -34,6 +33,7 @@ import { checkRedisSettings } from "../store/settings.ts";
 import { createViolationEngine } from "../violations/engine.ts";
 import { createHttpPorts } from "./httpPorts.ts";
 import { openRedis } from "./redis.ts";
+import { createScheduleKeeper, type ScheduleKeeper } from "./scheduleKeeper.ts";
 
 export interface DaemonRoles {
   /** Keeps the job schedulers in step with the configuration, signs the ledger head. */
@@ -63,6 +63,8 @@ export interface DaemonOptions {
   readonly probeConcurrency?: number;
   /** Concurrent retention scans (devices) in this process; a full-window search can take a while on a big NVR. */
   readonly retentionConcurrency?: number;
+  /** How often the job schedulers are checked against the configuration (default 30 s). */
+  readonly scheduleCheckMs?: number;
 }
 
 export interface Daemon {
@@ -145,20 +147,26 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const pictures = createPictureRepository(redis, keys);
     const histories = createHistoryRepository(redis, keys);
 
+    let schedules: ScheduleKeeper | null = null;
     if (opts.roles.scheduler) {
       for (const c of configs) await recordConfig(ledger, c);
       await ledger.append("monitor.started", first.site.id, { sites: [...sites.keys()] });
-      const synced = await syncPollSchedulers(queue, [...sites.values()]);
-      logger.info(synced, "poll schedulers in step with the configuration");
-      await pollAllNow(queue, [...sites.values()], now());
-      await syncPollSchedulers(retentionQueue, [...sites.values()], "retention");
-      await pollAllNow(retentionQueue, [...sites.values()], now(), "retention");
-      if (probesWanted) {
-        await syncPollSchedulers(probeQueue, [...sites.values()], "probe");
-        await pollAllNow(probeQueue, [...sites.values()], now(), "probe");
-      } else {
-        await syncPollSchedulers(probeQueue, [], "probe");
-      }
+      const keeper = createScheduleKeeper({
+        queues: { poll: queue, probe: probeQueue, retention: retentionQueue },
+        probes: probesWanted,
+        logger,
+        now,
+        ...(opts.scheduleCheckMs === undefined ? {} : { intervalMs: opts.scheduleCheckMs }),
+      });
+      await keeper.start([...sites.values()]);
+      schedules = keeper;
+      // Redis back after an outage: it may have come back without its data (and schedulers).
+      const onReady = (): void => void keeper.reconcile("reconnect");
+      connection.on("ready", onReady);
+      stack.push(() => {
+        connection.off("ready", onReady);
+        return keeper.stop();
+      });
       const watch = createLedgerWatch({
         sites: [...sites.values()],
         engine,
@@ -308,6 +316,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         devices,
         sessions,
         workersAlive: async () => (await queue.getWorkersCount()) > 0,
+        ...(schedules === null ? {} : { schedulesComplete: () => schedules.complete() }),
         queueDepths: async () => {
           const states = ["waiting", "active", "delayed", "failed"] as const;
           const entries = await Promise.all(

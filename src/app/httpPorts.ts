@@ -34,6 +34,8 @@ export interface HttpPortsDeps {
   readonly sessions: SessionRepository;
   /** Whether this deployment's workers are alive (BullMQ's worker list for the poll queue). */
   readonly workersAlive: () => Promise<boolean>;
+  /** Whether every configured device has its job schedulers; absent in a process that keeps none. */
+  readonly schedulesComplete?: () => Promise<boolean>;
   /** Jobs per queue and state, for /metrics. */
   readonly queueDepths?: () => Promise<Record<string, Record<string, number>>>;
 }
@@ -144,7 +146,9 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
         .then((r) => r === "PONG")
         .catch(() => false);
       const workers = redisOk ? await d.workersAlive().catch(() => false) : false;
-      return { redis: redisOk, workers };
+      if (!d.schedulesComplete) return { redis: redisOk, workers };
+      const schedules = redisOk ? await d.schedulesComplete().catch(() => false) : false;
+      return { redis: redisOk, workers, schedules };
     },
   };
 }

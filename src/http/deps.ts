@@ -229,4 +229,6 @@ export interface SessionsPort {
 export interface Readiness {
   readonly redis: boolean;
   readonly workers: boolean;
+  /** Every configured device has its job schedulers (absent where the process keeps none). */
+  readonly schedules?: boolean;
 }

@@ -265,8 +265,16 @@ export const MaintenanceListSchema = Type.Object({ items: Type.Array(Maintenance
 
 export const ReadinessSchema = Type.Object({
   ready: Type.Boolean(),
-  checks: Type.Object({ redis: Type.Boolean(), workers: Type.Boolean() }),
-  failing: Type.Array(Type.String(), { description: "What is down: redis, workers, or readiness_check." }),
+  checks: Type.Object({
+    redis: Type.Boolean(),
+    workers: Type.Boolean(),
+    schedules: Type.Optional(
+      Type.Boolean({ description: "Every configured device has its job schedulers (Redis may lose them)." }),
+    ),
+  }),
+  failing: Type.Array(Type.String(), {
+    description: "What is down: redis, workers, schedules, or readiness_check.",
+  }),
 });
 
 /*

@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { Redis } from "ioredis";
-import { startDaemon, type Daemon } from "../../src/app/daemon.ts";
+import type { Daemon } from "../../src/app/daemon.ts";
 import { ledgerNewChainCommand } from "../../src/cli/commands/ledger.ts";
-import { loadConfig } from "../../src/config/load.ts";
-import { createLogger } from "../../src/logging/logger.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
 import { createKeys } from "../../src/store/keys.ts";
 import { rewriteHistory } from "../ledger/helpers.ts";
 import { TEST_REDIS_URL, writeDaemonSite, type DaemonSite } from "../helpers/daemonSite.ts";
+import { startSiteDaemon } from "../helpers/daemonStart.ts";
 import { waitFor } from "../helpers/waitFor.ts";
 
 /**
@@ -66,15 +65,7 @@ async function start(
     policy,
     ledger,
   });
-  const config = await loadConfig(site.config, {});
-  daemon = await startDaemon({
-    configs: [config],
-    roles: { scheduler: true, workers: true, http: true },
-    logger: createLogger({ level: "silent" }),
-    keyPrefix: site.keyPrefix,
-    queuePrefix: site.queuePrefix,
-    listen: { host: "127.0.0.1", port: 0 },
-  });
+  daemon = await startSiteDaemon(site);
   return { sim, site, daemon };
 }
 

@@ -16,8 +16,8 @@ async function probe(ctx: RouteContext): Promise<Outcome> {
   try {
     const r = await Promise.race([ctx.deps.readiness(), timeout]);
     if (r === "timeout") return { checks: { redis: false, workers: false }, failing: ["readiness_check"] };
-    const failing = (["redis", "workers"] as const).filter((k) => !r[k]);
-    return { checks: { redis: r.redis, workers: r.workers }, failing };
+    const failing = (["redis", "workers", "schedules"] as const).filter((k) => r[k] === false);
+    return { checks: r, failing };
   } catch (err) {
     ctx.deps.logger.warn({ err }, "readiness check failed");
     return { checks: { redis: false, workers: false }, failing: ["readiness_check"] };
@@ -48,7 +48,7 @@ export function healthRoutes(app: FastifyInstance, ctx: RouteContext): void {
     {
       schema: {
         tags: ["health"],
-        summary: "Readiness: Redis reachable and workers alive; 503 says which is not.",
+        summary: "Readiness: Redis reachable, workers alive, every device scheduled; 503 says which is not.",
         response: { 200: ReadinessSchema, 503: ReadinessSchema },
       },
     },
