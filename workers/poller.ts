@@ -64,8 +64,7 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     const deviceId = device.id;
     const interval = site.policy.pollIntervalSeconds * 1000;
     const backoffKey = deps.keys.site(siteId).backoff;
-    const skipUntil = Number((await deps.redis.hget(backoffKey, `${deviceId}:until`)) ?? 0);
-    if (skipUntil > deps.now()) return { status: "skipped", why: "backoff" };
+    if (await inBackoff(deps, backoffKey, deviceId)) return { status: "skipped", why: "backoff" };
 
     // A device is never polled by two workers at once, even when a slow poll overruns its interval.
     const lockKey = deps.keys.deviceLock(siteId, deviceId);
@@ -87,7 +86,7 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
       await deps.observations.put(siteId, obs);
       await deps.devices.put(siteId, [summarizeObservation(obs)]);
       const reachable = obs.reach.status === "reachable";
-      await updateBackoff(deps, backoffKey, deviceId, reachable, interval);
+      await updateBackoff(deps, backoffKey, deviceId, reachable);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "poll" }, (deps.now() - started) / 1000);
       const evaluation = await evaluateAndApply(deps.evaluation, site, started);
       if (evaluation !== null && reachable && deps.recheck) {
@@ -109,20 +108,34 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
   };
 }
 
+/**
+ * Backoff counted in scheduled polls, not in time: after the k-th failure in a row a device
+ * skips the next min(2^(k-2), 8) - 1 polls. No clock is read, so a clock that steps back (an
+ * hour, say) cannot stretch a backoff, and every worker process sees the same count in Redis
+ * (a monotonic clock is per process). A scheduled poll arrives every interval, so the wait is
+ * the same as before.
+ */
+async function inBackoff(deps: PollerDeps, key: string, deviceId: string): Promise<boolean> {
+  const left = Number((await deps.redis.hget(key, `${deviceId}:skip`)) ?? 0);
+  if (!(left > 0)) return false;
+  await deps.redis.hincrby(key, `${deviceId}:skip`, -1);
+  return true;
+}
+
 async function updateBackoff(
   deps: PollerDeps,
   key: string,
   deviceId: string,
   reachable: boolean,
-  interval: number,
 ): Promise<void> {
   if (reachable) {
-    await deps.redis.hdel(key, `${deviceId}:failures`, `${deviceId}:until`);
+    // `until` is what older versions kept (a wall-clock time); dropped with the rest.
+    await deps.redis.hdel(key, `${deviceId}:failures`, `${deviceId}:skip`, `${deviceId}:until`);
     return;
   }
   const failures = await deps.redis.hincrby(key, `${deviceId}:failures`, 1);
   // The first two failures poll on schedule (the lifecycle needs two observations); later ones back off.
   if (failures < 2) return;
   const factor = Math.min(2 ** (failures - 2), MAX_BACKOFF_INTERVALS);
-  await deps.redis.hset(key, `${deviceId}:until`, String(deps.now() + (factor - 1) * interval));
+  await deps.redis.hset(key, `${deviceId}:skip`, String(factor - 1));
 }

@@ -10,6 +10,7 @@ import type { ObservationRepository } from "../src/store/observations.ts";
 import type { PictureRepository } from "../src/store/pictures.ts";
 import type { ReportRepository } from "../src/store/reports.ts";
 import { LockLostError, SiteBusyError } from "../src/store/siteLock.ts";
+import type { Logger } from "../src/logging/logger.ts";
 import type { ViolationEngine } from "../src/violations/engine.ts";
 
 export interface SiteEvaluationDeps {
@@ -22,6 +23,8 @@ export interface SiteEvaluationDeps {
   readonly now: () => number;
   /** Whether this deployment looks at pictures (ffmpeg found); without, picture findings are not counted. */
   readonly probing: boolean;
+  /** Says what was skipped (an evaluation overtaken by a newer one) and when our clock stepped back. */
+  readonly logger?: Logger;
 }
 
 /** Tries of the site's evaluation when another worker holds the site's lock. */
@@ -30,13 +33,16 @@ const APPLY_TRIES = 5;
 /**
  * Evaluates a site from the latest observation of every device and the latest picture of every
  * camera (whichever worker made them), lets the violation engine move the lifecycle on, and
- * stores the report the API and dashboard show. Returns false when a newer evaluation got there first.
+ * stores the report the API and dashboard show. Returns null when a newer evaluation (by
+ * sequence) got there first.
  */
 export async function evaluateAndApply(
   deps: SiteEvaluationDeps,
   site: Site,
   startedAt: number,
 ): Promise<Evaluation | null> {
+  // Taken before anything is read: evaluations are ordered by when they started, not by the clock.
+  const seq = await deps.engine.beginEvaluation(site.id);
   const observations = await withHistories(deps, site, await deps.observations.all(site.id));
   // A picture older than three probe intervals no longer says what the camera shows.
   const since = deps.now() - 3 * site.policy.probeIntervalSeconds * 1000;
@@ -47,8 +53,20 @@ export async function evaluateAndApply(
   const evaluation = evaluateSite(site, observations, at, pictures);
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await deps.engine.apply(site.id, site.policy, evaluation.findings, at);
-      if (result.skipped === "stale") return null;
+      const result = await deps.engine.apply(site.id, site.policy, evaluation.findings, at, seq);
+      if (result.skipped === "stale") {
+        deps.logger?.info(
+          { site: site.id, seq, applied: result.lastSeq },
+          "evaluation skipped: a newer evaluation of the site was applied first",
+        );
+        return null;
+      }
+      if (result.clockWentBackMs !== undefined) {
+        deps.logger?.warn(
+          { site: site.id, seq, backMs: result.clockWentBackMs },
+          "our clock stepped back; violation times later than now are taken as now",
+        );
+      }
       break;
     } catch (err) {
       if (!(err instanceof SiteBusyError || err instanceof LockLostError) || attempt >= APPLY_TRIES)

@@ -241,6 +241,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         engine,
         now,
         probing: prober !== null,
+        logger,
       };
       // Pictures in doubt get an early look (one per device per two poll intervals), so a camera
       // that was fixed stops counting as broken within a poll or two, not a probe interval; a

@@ -28,8 +28,10 @@ export interface Keys {
 export interface SiteKeys {
   /** Short lock: one writer of the site's violation state at a time. */
   readonly lock: string;
-  /** Hash: lastAppliedAt, firstAppliedAt (ms). */
+  /** Hash: lastAppliedSeq, lastAppliedAt, firstAppliedAt (ms), lastLedger. */
   readonly meta: string;
+  /** Counter: the site's evaluations in the order they started (INCR), which orders them, not the clock. */
+  readonly evaluationSeq: string;
   /** Latest CheckReport (JSON). */
   readonly report: string;
   /** Hash: device id -> DeviceSummary JSON. */
@@ -42,7 +44,7 @@ export interface SiteKeys {
   readonly pictures: string;
   /** Hash: device id -> DeviceHistories JSON (retention scans: recording history per recording, and the scan cursor). */
   readonly histories: string;
-  /** Hash: device id -> consecutive unreachable polls and the time before which polls are skipped (backoff). */
+  /** Hash: `<device>:failures` consecutive unreachable polls, `<device>:skip` scheduled polls still to skip (backoff). */
   readonly backoff: string;
   /** Hash: finding key -> violation id, for every finding currently pending or open. */
   readonly tracked: string;
@@ -96,6 +98,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       return {
         lock: `${s}:lock`,
         meta: `${s}:meta`,
+        evaluationSeq: `${s}:evaluation-seq`,
         report: `${s}:report`,
         devices: `${s}:devices`,
         polls: `${s}:polls`,

@@ -29,11 +29,20 @@ export type EngineTransition = Transition | { readonly type: "incident"; readonl
 
 export interface ApplyResult {
   /**
-   * "duplicate": this very evaluation (same `at`) was applied before, e.g. a job retried after
-   * its reply was lost; `ledger` then holds the entries that apply appended, so nothing it
-   * recorded is lost to the caller. "stale": an older evaluation; nothing changed.
+   * "duplicate": this very evaluation (same sequence number) was applied before, e.g. a job
+   * retried after its reply was lost; `ledger` then holds the entries that apply appended, so
+   * nothing it recorded is lost to the caller. "stale": an evaluation that started before the
+   * last one applied (by sequence, not by clock); nothing changed.
    */
   readonly skipped: "stale" | "duplicate" | null;
+  /** The last evaluation applied before this one (its sequence number), when known. */
+  readonly lastSeq?: number;
+  /**
+   * Set when this evaluation is newer (by sequence) but its time is earlier than the last one
+   * applied: our clock stepped back by this many ms. The tracked states' times later than `at`
+   * were taken as `at`, so the lifecycle moves on instead of waiting for the clock to catch up.
+   */
+  readonly clockWentBackMs?: number;
   /** In finding order; the alerting work routes the alertable ones. */
   readonly transitions: readonly EngineTransition[];
   /** Ledger entries this apply appended (or found already appended by an earlier try). */
@@ -83,6 +92,8 @@ export interface ViolationEngine {
    * finding, appends the ledger events (stable ids, so a retry records them once), then commits
    * states, lapses and incidents in one script under the site's lock. Findings of keys absent
    * from `findings` are left as they are (a partial evaluation, e.g. only picture probes).
+   * Evaluations are ordered by `seq` (from beginEvaluation, taken when the evaluation started),
+   * never by the wall clock, which may step back; without one, the apply takes the next number.
    * Throws retryable errors (SiteBusyError, LockLostError, Redis errors): apply again.
    */
   apply(
@@ -90,7 +101,10 @@ export interface ViolationEngine {
     policy: LifecyclePolicy,
     findings: readonly Finding[],
     at: number,
+    seq?: number,
   ): Promise<ApplyResult>;
+  /** The next evaluation's sequence number for a site (a Redis counter): take it when an evaluation starts. */
+  beginEvaluation(siteId: string): Promise<number>;
   listViolations(query: ViolationListQuery): Promise<ViolationListPage>;
   listOpen(siteId?: string): Promise<TrackedViolation[]>;
   getViolation(id: string, siteId?: string): Promise<TrackedViolation | null>;
@@ -250,16 +264,29 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
     );
   };
 
+  const beginEvaluation = (siteId: string): Promise<number> => redis.incr(keys.site(siteId).evaluationSeq);
+
   return {
-    async apply(siteId, policy, findings, at) {
+    beginEvaluation,
+    async apply(siteId, policy, findings, at, givenSeq) {
       const k = keys.site(siteId);
+      const seq = givenSeq ?? (await beginEvaluation(siteId));
       const lock = await acquireSiteLock(redis, k.lock, options.lock);
       try {
-        const [last, lastLedger] = await redis.hmget(k.meta, "lastAppliedAt", "lastLedger");
-        if (last != null && at === Number(last)) {
-          return { skipped: "duplicate", transitions: [], ledger: await entriesAt(lastLedger) };
+        const [lastSeqText, lastLedger, lastAtText] = await redis.hmget(
+          k.meta,
+          "lastAppliedSeq",
+          "lastLedger",
+          "lastAppliedAt",
+        );
+        const lastSeq = lastSeqText == null ? null : Number(lastSeqText);
+        if (lastSeq !== null && seq === lastSeq) {
+          return { skipped: "duplicate", lastSeq, transitions: [], ledger: await entriesAt(lastLedger) };
         }
-        if (last != null && at < Number(last)) return { skipped: "stale", transitions: [], ledger: [] };
+        if (lastSeq !== null && seq < lastSeq)
+          return { skipped: "stale", lastSeq, transitions: [], ledger: [] };
+        const lastAt = lastAtText == null ? null : Number(lastAtText);
+        const clockWentBackMs = lastAt !== null && at < lastAt ? lastAt - at : null;
 
         const byKey = new Map<string, Finding>();
         for (const f of findings) byKey.set(findingKey(f), f);
@@ -293,7 +320,8 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
         const steps: { key: string; prev: TrackedViolation | null; result: LifecycleStep }[] = [];
         const transitions: EngineTransition[] = [];
         for (const [key, f] of byKey) {
-          const prev = tracked.get(key) ?? null;
+          const stored = tracked.get(key) ?? null;
+          const prev = stored !== null && clockWentBackMs !== null ? notAfter(stored, at - 1) : stored;
           const bounded: Finding = { ...f, evidence: boundRecord(f.evidence, limits.evidenceBytes) };
           const result = step({
             siteId,
@@ -372,7 +400,16 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
         }
         const t = now();
         ops.push(
-          cmd("HSET", k.meta, "lastAppliedAt", at, "lastLedger", entries.map((e) => e.seq).join(",")),
+          cmd(
+            "HSET",
+            k.meta,
+            "lastAppliedSeq",
+            seq,
+            "lastAppliedAt",
+            at,
+            "lastLedger",
+            entries.map((e) => e.seq).join(","),
+          ),
           cmd("HSETNX", k.meta, "firstAppliedAt", at),
           {
             op: "trim",
@@ -393,7 +430,13 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
         );
         await commitUnderLock(redis, lock, ops);
         await redis.sadd(keys.sites, siteId);
-        return { skipped: null, transitions, ledger: entries };
+        return {
+          skipped: null,
+          ...(lastSeq === null ? {} : { lastSeq }),
+          ...(clockWentBackMs === null ? {} : { clockWentBackMs }),
+          transitions,
+          ledger: entries,
+        };
       } finally {
         await lock.release().catch(() => undefined);
       }
@@ -412,6 +455,29 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
     listMaintenance: (q) => maintenance.list(q),
     endMaintenance: (id, by) => maintenance.end(id, by),
   };
+}
+
+const TIME_FIELDS = [
+  "firstSeenAt",
+  "lastSeenAt",
+  "updatedAt",
+  "lapseStart",
+  "openedAt",
+  "recoveringSince",
+] as const satisfies readonly (keyof TrackedViolation)[];
+
+/**
+ * A tracked violation with no time after `latest`: after our clock stepped back, times written
+ * while it ran ahead are taken as now, so graces and recoveries count from here instead of
+ * waiting (up to the size of the step) for the clock to pass them again.
+ */
+function notAfter(v: TrackedViolation, latest: number): TrackedViolation {
+  const out: Record<string, unknown> = { ...v };
+  for (const f of TIME_FIELDS) {
+    const t = v[f];
+    if (t !== null && Date.parse(t) > latest) out[f] = new Date(latest).toISOString();
+  }
+  return out as unknown as TrackedViolation;
 }
 
 /**

@@ -25,10 +25,10 @@ function setup(t: TestRedis, options: { ledger?: (l: Ledger) => Ledger } = {}) {
     now: clock.now,
     newId: sequentialIds(),
   });
-  /** Applies at `seconds` after T0, with our clock there too. */
-  const apply = (siteId: string, seconds: number, findings: readonly Finding[]) => {
+  /** Applies at `seconds` after T0, with our clock there too (as evaluation `seq` when given). */
+  const apply = (siteId: string, seconds: number, findings: readonly Finding[], seq?: number) => {
     clock.advance(at(seconds) - clock.now());
-    return engine.apply(siteId, POLICY, findings, at(seconds));
+    return engine.apply(siteId, POLICY, findings, at(seconds), seq);
   };
   return { clock, signer, redis, ledger: base, engine, apply };
 }
@@ -70,20 +70,47 @@ describe("violation engine", () => {
     expect(await ledger.length()).toBe(2);
   });
 
-  it("ignores an older evaluation; the same one again returns what it recorded", async () => {
+  it("ignores an evaluation that started before the last one applied; the same one again returns what it recorded", async () => {
     const { apply } = setup(redis());
-    await apply("s1", 0, [stopped("violation")]);
-    const opened = await apply("s1", 150, [stopped("violation")]);
+    await apply("s1", 0, [stopped("violation")], 1);
+    const opened = await apply("s1", 150, [stopped("violation")], 3);
     expect(opened.ledger).toHaveLength(1);
-    expect(await apply("s1", 150, [stopped("violation")])).toEqual({
+    expect(await apply("s1", 150, [stopped("violation")], 3)).toEqual({
       skipped: "duplicate",
+      lastSeq: 3,
       transitions: [],
       ledger: opened.ledger,
     });
-    expect(await apply("s1", 50, [stopped("violation")])).toEqual({
+    // Started earlier (seq 2) but finished later, with a later time: still older.
+    expect(await apply("s1", 200, [stopped("ok")], 2)).toEqual({
       skipped: "stale",
+      lastSeq: 3,
       transitions: [],
       ledger: [],
+    });
+  });
+
+  it("a clock stepped back an hour: newer evaluations still apply and violations move on", async () => {
+    const { engine, apply } = setup(redis());
+    const seq = () => engine.beginEvaluation("s1");
+    // Our clock runs an hour fast: the violation opens at fast times.
+    await apply("s1", 3600, [stopped("violation")], await seq());
+    const opened = await apply("s1", 3750, [stopped("violation")], await seq());
+    expect(types(opened.transitions)).toEqual(["opened", "recorded"]);
+    // Corrected: the next evaluations are an hour earlier by the clock, but newer by sequence.
+    const first = await apply("s1", 200, [stopped("ok")], await seq());
+    expect(first.skipped).toBeNull();
+    expect(first.clockWentBackMs).toBe(3550_000);
+    expect(types(first.transitions)).toEqual(["recovering"]);
+    const resolved = await apply("s1", 300, [stopped("ok")], await seq());
+    expect(types(resolved.transitions)).toEqual(["lapse", "resolved"]);
+    expect(await engine.listOpen("s1")).toEqual([]);
+    // A new stretch after the step is timed by the corrected clock.
+    await apply("s1", 400, [stopped("violation")], await seq());
+    const again = await apply("s1", 550, [stopped("violation")], await seq());
+    expect(types(again.transitions)).toEqual(["opened", "recorded"]);
+    expect(again.transitions[0]).toMatchObject({
+      violation: { openedAt: isoAt(550), firstSeenAt: isoAt(400) },
     });
   });
 
