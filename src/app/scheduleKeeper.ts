@@ -63,7 +63,7 @@ export function createScheduleKeeper(deps: ScheduleKeeperDeps): ScheduleKeeper {
     const at = deps.now();
     for (const work of ["poll", "retention", "probe"] as const) {
       const wanted = work === "probe" && !deps.probes ? [] : sites;
-      const r = await syncPollSchedulers(deps.queues[work], wanted, work, [...owned]);
+      const r = await syncPollSchedulers(deps.queues[work], wanted, work, { owned: [...owned], now: at });
       if (reason === "start") {
         deps.logger.info(
           { work, ...r, created: r.created.length },
@@ -78,6 +78,11 @@ export function createScheduleKeeper(deps: ScheduleKeeperDeps): ScheduleKeeper {
         );
         await pollNow(deps.queues[work], r.created, at, work);
       }
+      if (r.rescheduled > 0)
+        deps.logger.warn(
+          { work, reason, rescheduled: r.rescheduled },
+          "job schedulers planned further ahead than their interval (our clock stepped back?); planned anew",
+        );
       if (r.updated > 0 || r.removed > 0)
         deps.logger.info({ work, reason, updated: r.updated, removed: r.removed }, "job schedulers changed");
     }

@@ -53,6 +53,18 @@ export interface SyncResult {
   readonly updated: number;
   /** Schedulers of devices no longer configured, removed. */
   readonly removed: number;
+  /** Schedulers whose next run was further away than their interval (our clock stepped back), made anew. */
+  readonly rescheduled: number;
+}
+
+export interface SyncOptions {
+  /** Sites whose schedulers this process removes when not wanted; default the sites given. */
+  readonly owned?: readonly string[];
+  /**
+   * Our clock: a scheduler whose next run is more than an interval ahead of it was planned by a
+   * clock that has since stepped back, and would run nothing until the clock catches up.
+   */
+  readonly now?: number;
 }
 
 /**
@@ -67,24 +79,32 @@ export async function syncPollSchedulers(
   queue: Queue,
   sites: readonly Site[],
   work: ScheduledWork = "poll",
-  owned: readonly string[] = sites.map((s) => s.id),
+  options: SyncOptions = {},
 ): Promise<SyncResult> {
   const wanted = wantedSchedules(sites, work);
   const existing = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
   const created: PollJob[] = [];
   let updated = 0;
+  let rescheduled = 0;
   for (const [id, { job, every, offset }] of wanted) {
     const have = existing.get(id);
-    if (have !== undefined && have.every === every && (have.offset ?? 0) === offset) continue;
+    const same = have !== undefined && have.every === every && (have.offset ?? 0) === offset;
+    // BullMQ keeps a scheduler's next run when it is upserted again: only a new one starts afresh.
+    const ahead = have?.next != null && options.now !== undefined && have.next > options.now + every + 1000;
+    if (same && !ahead) continue;
+    if (ahead) {
+      await queue.removeJobScheduler(id);
+      rescheduled++;
+    }
     await queue.upsertJobScheduler(
       id,
       { every, offset },
       { name: work, data: job, opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 50 } } },
     );
     if (have === undefined) created.push(job);
-    else updated++;
+    else if (!same) updated++;
   }
-  const mine = new Set(owned);
+  const mine = new Set(options.owned ?? sites.map((s) => s.id));
   let removed = 0;
   for (const key of existing.keys()) {
     const site = siteOfScheduler(key, work);
@@ -93,7 +113,7 @@ export async function syncPollSchedulers(
       removed++;
     }
   }
-  return { wanted: wanted.size, created, updated, removed };
+  return { wanted: wanted.size, created, updated, removed, rescheduled };
 }
 
 /** Devices of the sites that have no scheduler of this kind of work on the queue. */

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { missingSchedules, syncPollSchedulers } from "../../src/queues/schedulers.ts";
 import { device, healthySite } from "../compliance/builders.ts";
 import { useTestRedis } from "../store/testRedis.ts";
@@ -36,7 +36,7 @@ describe("syncPollSchedulers", () => {
     const q = open();
     await syncPollSchedulers(q, [siteA, siteB]);
     const fewer = healthySite({ id: "b", devices: [device("nvr2")] });
-    const r = await syncPollSchedulers(q, [fewer], "poll", ["a", "b"]);
+    const r = await syncPollSchedulers(q, [fewer], "poll", { owned: ["a", "b"] });
     expect(r.removed).toBe(2);
     expect(await keys(q)).toEqual(["poll:b:nvr2"]);
   });
@@ -50,5 +50,23 @@ describe("syncPollSchedulers", () => {
     expect(r.created).toEqual([{ siteId: "b", deviceId: "nvr2" }]);
     expect(r.updated).toBe(0);
     expect(await missingSchedules(q, [siteB])).toEqual([]);
+  });
+
+  test("a schedule planned by a clock that ran an hour fast is planned anew", async () => {
+    const q = open();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 3_600_000);
+      await syncPollSchedulers(q, [siteA]);
+    } finally {
+      vi.useRealTimers();
+    }
+    const every = siteA.policy.pollIntervalSeconds * 1000;
+    const r = await syncPollSchedulers(q, [siteA], "poll", { now: Date.now() });
+    expect(r.rescheduled).toBe(1);
+    const [s] = await q.getJobSchedulers(0, -1);
+    expect(s?.next).toBeLessThanOrEqual(Date.now() + every);
+    // In step now: left alone.
+    expect((await syncPollSchedulers(q, [siteA], "poll", { now: Date.now() })).rescheduled).toBe(0);
   });
 });
