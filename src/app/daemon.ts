@@ -32,7 +32,7 @@ import { createSessionRepository } from "../store/sessions.ts";
 import { checkRedisSettings } from "../store/settings.ts";
 import { createViolationEngine } from "../violations/engine.ts";
 import { createHttpPorts } from "./httpPorts.ts";
-import { openRedis } from "./redis.ts";
+import { openRedis, waitForRedis } from "./redis.ts";
 import { createScheduleKeeper, type ScheduleKeeper } from "./scheduleKeeper.ts";
 
 export interface DaemonRoles {
@@ -65,6 +65,8 @@ export interface DaemonOptions {
   readonly retentionConcurrency?: number;
   /** How often the job schedulers are checked against the configuration (default 30 s). */
   readonly scheduleCheckMs?: number;
+  /** Aborted (SIGTERM) while starting: waiting for Redis ends with StartAbortedError. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Daemon {
@@ -101,6 +103,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     logger.warn({ purpose, err: err.message }, "Redis connection lost; retrying");
   };
   const redisHandle = await openRedis(first.redis.url, { connection: { onError } });
+  try {
+    // Redis not there yet: say which and why, and wait for it (SIGTERM ends the wait).
+    await waitForRedis(redisHandle.url, { logger, ...(opts.signal ? { signal: opts.signal } : {}) });
+  } catch (err) {
+    await redisHandle.close();
+    throw err;
+  }
   const stack: (() => Promise<void>)[] = [() => redisHandle.close()];
   const stopAll = async (): Promise<void> => {
     for (const stop of stack.reverse()) {

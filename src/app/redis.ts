@@ -1,6 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import type { Logger } from "../logging/logger.ts";
 import {
   privateRedisConfFile,
   privateRedisSocket,
@@ -84,4 +85,96 @@ async function runningPrivateRedis(dir: string): Promise<boolean> {
   } finally {
     probe.disconnect();
   }
+}
+
+/** A Redis address as it may be shown: any password replaced. */
+export function displayRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== "") u.password = "***";
+    return u.toString();
+  } catch {
+    return "(an unparsable redis URL)";
+  }
+}
+
+/** The start was given up (SIGTERM/SIGINT) while waiting for Redis. */
+export class StartAbortedError extends Error {
+  override readonly name = "StartAbortedError";
+  constructor() {
+    super("start given up while waiting for Redis");
+  }
+}
+
+export interface WaitForRedisDeps {
+  readonly logger: Pick<Logger, "warn" | "info">;
+  /** Aborted by SIGTERM/SIGINT: the wait ends with StartAbortedError. */
+  readonly signal?: AbortSignal;
+  /** Waits between tries (tests pass their own; no real sleep there). */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** First wait between tries; doubled up to maxDelayMs. Default 1 s, at most 30 s. */
+  readonly firstDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+/**
+ * Waits until Redis answers PING, saying once per try which Redis and what is wrong and when
+ * the next try is, with the wait doubling up to 30 s: a monitor started before its Redis (a
+ * host booting, Redis restarting) starts once Redis is there, instead of dying with a stack.
+ */
+export async function waitForRedis(url: string, deps: WaitForRedisDeps): Promise<void> {
+  const sleep = deps.sleep ?? abortableSleep;
+  const shown = displayRedisUrl(url);
+  let delay = deps.firstDelayMs ?? 1000;
+  for (let attempt = 1; ; attempt++) {
+    if (deps.signal?.aborted) throw new StartAbortedError();
+    const error = await pingOnce(url);
+    if (error === null) {
+      if (attempt > 1) deps.logger.info({ redis: shown, attempts: attempt }, "Redis is reachable; starting");
+      return;
+    }
+    deps.logger.warn(
+      { redis: shown, error, attempt, retryInSeconds: delay / 1000 },
+      `Redis at ${shown} is not reachable (${error}); waiting for it`,
+    );
+    await sleep(delay, deps.signal);
+    delay = Math.min(delay * 2, deps.maxDelayMs ?? 30_000);
+  }
+}
+
+/** One PING on a throw-away connection: null when it answered, otherwise what went wrong. */
+async function pingOnce(url: string): Promise<string | null> {
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 3000,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  let lastError: Error | null = null;
+  probe.on("error", (err: Error) => {
+    lastError = err;
+  });
+  try {
+    await probe.connect();
+    await probe.ping();
+    return null;
+  } catch (err) {
+    const e = lastError ?? (err as Error);
+    return e.message || e.name;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }

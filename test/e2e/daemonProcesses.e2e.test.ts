@@ -162,6 +162,49 @@ describe("the daemon as processes", () => {
     );
   });
 
+  /** `start` before its Redis is up: what it logs (stderr) and its first line on stdout. */
+  const startBeforeRedis = (config: string) => {
+    const child = spawn(process.execPath, [CLI, "start", "--config", config, "--log-level", "info"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    const out = { child, stderr: "" };
+    child.stderr.on("data", (c: Buffer) => (out.stderr += c.toString()));
+    const started = new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout }).once("line", resolve),
+    );
+    const tries = () => (out.stderr.match(/is not reachable/g) ?? []).length;
+    return { child, out, started, tries };
+  };
+
+  test("Redis down at start: it says which Redis and what is wrong, waits calmly, and starts once Redis is there", async () => {
+    const { site } = await setUp();
+    const port = redis!.port;
+    await redis!.stop();
+    const { child, out, started, tries } = startBeforeRedis(site.config);
+    await waitFor("two calm tries logged", () => (tries() >= 2 ? true : undefined));
+    expect(child.exitCode).toBeNull();
+    expect(out.stderr).toContain(`127.0.0.1:${port}`);
+    expect(out.stderr).toMatch(/ECONNREFUSED/);
+    expect(out.stderr).not.toMatch(/MaxRetriesPerRequestError|\n\s+at /);
+
+    redis = await startPrivateRedis({ dir: redisDir!, port, appendfsync: "always" });
+    expect(await started).toMatch(/nurserywatch is watching/);
+    child.kill("SIGTERM");
+    expect(await exitOf(child)).toBe(0);
+  });
+
+  test("SIGTERM while waiting for Redis ends the wait with exit 0", async () => {
+    const { site } = await setUp();
+    await redis!.stop();
+    redis = null;
+    const { child, tries } = startBeforeRedis(site.config);
+    await waitFor("a try logged", () => (tries() >= 1 ? true : undefined));
+    child.kill("SIGTERM");
+    expect(await exitOf(child)).toBe(0);
+  });
+
   test("two worker processes share a device without ever polling it twice at once", async () => {
     // Each poll takes about 2.5 s; polls are due every second.
     const { sim, site } = await setUp({ GetRecordings: { slowMs: 2500 } });

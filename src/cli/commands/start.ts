@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { startDaemon, type DaemonRoles } from "../../app/daemon.ts";
+import { startDaemon, type Daemon, type DaemonRoles } from "../../app/daemon.ts";
+import { StartAbortedError } from "../../app/redis.ts";
 import { deploymentApiKeys } from "../../config/apiKeys.ts";
 import { loadConfig, processEnv } from "../../config/load.ts";
 import type { LoadedConfig } from "../../config/types.ts";
@@ -54,12 +55,32 @@ async function runUntilSignal(
 ): Promise<number> {
   const configs = await loadAll(opts.config);
   const logger = createLogger({ level: opts.logLevel });
-  const daemon = await startDaemon({ configs, roles, logger, probes: opts.probes !== false });
+  // Listening from the start: a SIGTERM while waiting for Redis ends the wait, not the process.
+  const stopping = new AbortController();
+  const onSignal = (): void => stopping.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon({
+      configs,
+      roles,
+      logger,
+      probes: opts.probes !== false,
+      signal: stopping.signal,
+    });
+  } catch (err) {
+    if (err instanceof StartAbortedError) {
+      logger.info("stopped before Redis was reachable");
+      return EXIT.compliant;
+    }
+    throw err;
+  }
   announce(daemon.httpUrl);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  if (!stopping.signal.aborted)
+    await new Promise<void>((resolve) =>
+      stopping.signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
   logger.info("stopping");
   await daemon.stop();
   return EXIT.compliant;
