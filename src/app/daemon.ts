@@ -69,11 +69,44 @@ export interface DaemonOptions {
   readonly signal?: AbortSignal;
 }
 
+export type ReloadResult =
+  | { readonly status: "reloaded"; readonly sites: readonly string[]; readonly apiKeys: number }
+  /** The new configuration cannot be taken while running; the one in force stays. */
+  | { readonly status: "refused"; readonly reason: string };
+
 export interface Daemon {
   readonly httpUrl: string | null;
   readonly redisUrl: string;
   readonly ledger: Ledger;
+  /**
+   * Takes new site files while running (SIGHUP): sites, devices and policies for the workers,
+   * the job schedules, the API keys; each changed site's configuration goes into the ledger.
+   * Redis, the ledger key and the listen address stay as started (they need a restart).
+   */
+  reload(configs: readonly LoadedConfig[]): Promise<ReloadResult>;
   stop(): Promise<void>;
+}
+
+/** Site files that cannot make one deployment (no site, two Redis, a site id twice). */
+export class DeploymentConfigError extends Error {
+  override readonly name = "DeploymentConfigError";
+}
+
+/** The sites of a deployment by id, checked to name one Redis and each site once. */
+function sitesOf(configs: readonly LoadedConfig[]): Map<string, Site> {
+  if (configs.length === 0) throw new DeploymentConfigError("no site configuration given");
+  const urls = new Set(configs.map((c) => c.redis.url));
+  if (urls.size > 1)
+    throw new DeploymentConfigError(
+      "every site file of one deployment must name the same Redis (redis.url / REDIS_URL)",
+    );
+  const sites = new Map<string, Site>();
+  for (const c of configs) {
+    if (sites.has(c.site.id))
+      throw new DeploymentConfigError(`site id ${c.site.id} is configured twice (${c.file})`);
+    sites.set(c.site.id, c.site);
+  }
+  return sites;
 }
 
 /**
@@ -84,16 +117,10 @@ export interface Daemon {
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { configs, logger } = opts;
   const now = opts.now ?? Date.now;
-  const first = configs[0];
-  if (!first) throw new Error("no site configuration given");
-  const urls = new Set(configs.map((c) => c.redis.url));
-  if (urls.size > 1)
-    throw new Error("every site file of one deployment must name the same Redis (redis.url / REDIS_URL)");
-  const sites = new Map<string, Site>();
-  for (const c of configs) {
-    if (sites.has(c.site.id)) throw new Error(`site id ${c.site.id} is configured twice (${c.file})`);
-    sites.set(c.site.id, c.site);
-  }
+  // One map, shared by reference with the workers: a reload changes its contents in place.
+  const sites = sitesOf(configs);
+  const first = configs[0]!;
+  let inForce: readonly LoadedConfig[] = configs;
 
   // Connection trouble is expected (Redis restarts are routine): one warning per connection and outage, not a flood.
   const failing = new Set<string>();
@@ -315,7 +342,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (opts.roles.http) {
       const sessions = createSessionRepository(redis, keys, now);
       const ports = createHttpPorts({
-        configs,
+        configs: () => inForce,
         redis,
         logger,
         metrics,
@@ -344,7 +371,38 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       stack.push(() => s.stop());
     }
 
-    return { httpUrl, redisUrl: redisHandle.url, ledger, stop: stopAll };
+    const keeper = schedules;
+    const reload = async (next: readonly LoadedConfig[]): Promise<ReloadResult> => {
+      let nextSites: Map<string, Site>;
+      try {
+        nextSites = sitesOf(next);
+      } catch (err) {
+        if (err instanceof DeploymentConfigError) return { status: "refused", reason: err.message };
+        throw err;
+      }
+      const nextFirst = next[0]!;
+      if (nextFirst.redis.url !== first.redis.url)
+        return {
+          status: "refused",
+          reason: "redis.url cannot change while running: restart to use another Redis",
+        };
+      if (nextFirst.ledger.keyFile !== first.ledger.keyFile || nextFirst.http.listen !== first.http.listen)
+        logger.warn("ledger.keyFile and http.listen take effect at the next start only");
+      inForce = next;
+      sites.clear();
+      for (const [id, site] of nextSites) sites.set(id, site);
+      if (keeper !== null) {
+        await keeper.setSites([...nextSites.values()]);
+        for (const c of next) await recordConfig(ledger, c);
+      }
+      return {
+        status: "reloaded",
+        sites: [...nextSites.keys()],
+        apiKeys: next.reduce((n, c) => n + c.http.apiKeys.length, 0),
+      };
+    };
+
+    return { httpUrl, redisUrl: redisHandle.url, ledger, reload, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -22,7 +22,11 @@ import type { SubjectUptime } from "../violations/uptime.ts";
 import type { ViolationEngine } from "../violations/engine.ts";
 
 export interface HttpPortsDeps {
-  readonly configs: readonly LoadedConfig[];
+  /**
+   * The configuration in force, asked on every use: a reload (SIGHUP) swaps it, and the API
+   * keys and sites the HTTP face sees change with it.
+   */
+  readonly configs: readonly LoadedConfig[] | (() => readonly LoadedConfig[]);
   readonly redis: Redis;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -42,31 +46,55 @@ export interface HttpPortsDeps {
 
 /** The HTTP server's ports over the Redis stores: the one place the API meets the daemon's state. */
 export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
-  const first = d.configs[0];
-  if (!first) throw new Error("no site configured");
-  const sites = new Map<string, Site>(d.configs.map((c) => [c.site.id, c.site]));
-  const infos = d.configs.map((c) => siteInfoOf(c.site));
-  const siteIds = (siteId?: string): string[] =>
-    siteId ? (sites.has(siteId) ? [siteId] : []) : [...sites.keys()];
+  const configsInForce =
+    typeof d.configs === "function" ? d.configs : () => d.configs as readonly LoadedConfig[];
+  /** What the HTTP face derives from the configuration, made again when it is swapped. */
+  const derive = (configs: readonly LoadedConfig[]) => {
+    const first = configs[0];
+    if (!first) throw new Error("no site configured");
+    return {
+      configs,
+      first,
+      sites: new Map<string, Site>(configs.map((c) => [c.site.id, c.site])),
+      infos: configs.map((c) => siteInfoOf(c.site)),
+      // Keys of every site file, each acting on its own site only unless declared district-wide.
+      apiKeys: deploymentApiKeys(configs),
+    };
+  };
+  let derived = derive(configsInForce());
+  const current = (): ReturnType<typeof derive> => {
+    const configs = configsInForce();
+    if (configs !== derived.configs) derived = derive(configs);
+    return derived;
+  };
+  const siteIds = (siteId?: string): string[] => {
+    const { sites } = current();
+    return siteId ? (sites.has(siteId) ? [siteId] : []) : [...sites.keys()];
+  };
 
   return {
     logger: d.logger,
     metrics: d.metrics,
-    locale: first.site.locale,
-    // Keys of every site file, each acting on its own site only unless declared district-wide.
-    apiKeys: deploymentApiKeys(d.configs),
-    publicUrl: first.http.publicUrl,
-    // Open only when every site file opens it.
-    options: { openMetrics: d.configs.every((c) => c.http.openMetrics) },
+    get locale() {
+      return current().first.site.locale;
+    },
+    get apiKeys() {
+      return current().apiKeys;
+    },
+    get publicUrl() {
+      return current().first.http.publicUrl;
+    },
+    // Open only when every site file opens it (read when the server starts: a change needs a restart).
+    options: { openMetrics: configsInForce().every((c) => c.http.openMetrics) },
     now: d.now,
-    sites: () => infos,
+    sites: () => current().infos,
     ...(d.queueDepths ? { queueDepths: d.queueDepths } : {}),
     async status(siteId) {
       return Promise.all(
         siteIds(siteId).map(async (id): Promise<SiteStatus> => {
           const [report, polls] = await Promise.all([d.reports.get(id), d.devices.lastPolls(id)]);
           const lastPollAt: Record<string, string | null> = {};
-          for (const dev of sites.get(id)?.devices ?? []) {
+          for (const dev of current().sites.get(id)?.devices ?? []) {
             const at = polls[dev.id];
             lastPollAt[dev.id] = at === undefined ? null : new Date(at).toISOString();
           }
@@ -89,7 +117,7 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
       heads: () => d.ledger.heads(),
     },
     async report(q): Promise<SiteReport> {
-      const site = sites.get(q.siteId);
+      const site = current().sites.get(q.siteId);
       if (!site) return { siteId: q.siteId, from: q.from, to: q.to, zones: [], cameras: [] };
       const subjects: Subject[] = [
         ...site.zones.map((z): Subject => ({ type: "zone", id: z.id })),

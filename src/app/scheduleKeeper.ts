@@ -72,10 +72,17 @@ export function createScheduleKeeper(deps: ScheduleKeeperDeps): ScheduleKeeper {
         continue;
       }
       if (r.created.length > 0) {
-        deps.logger.warn(
-          { work, reason, created: r.created.map((j) => `${j.siteId}/${j.deviceId}`) },
-          "job schedulers were missing (Redis lost its data?); put back, and those devices checked now",
-        );
+        const created = r.created.map((j) => `${j.siteId}/${j.deviceId}`);
+        if (reason === "reload")
+          deps.logger.info(
+            { work, created },
+            "job schedulers of new devices created; those devices checked now",
+          );
+        else
+          deps.logger.warn(
+            { work, reason, created },
+            "job schedulers were missing (Redis lost its data?); put back, and those devices checked now",
+          );
         await pollNow(deps.queues[work], r.created, at, work);
       }
       if (r.rescheduled > 0)

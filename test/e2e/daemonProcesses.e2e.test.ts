@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
+import { parse, stringify } from "yaml";
+import { newApiKey } from "../../src/auth/apiKey.ts";
+import { QUEUE_PREFIX } from "../../src/queues/names.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
 import { startPrivateRedis, type PrivateRedis } from "../../src/store/privateRedis.ts";
@@ -162,8 +166,8 @@ describe("the daemon as processes", () => {
     );
   });
 
-  /** `start` before its Redis is up: what it logs (stderr) and its first line on stdout. */
-  const startBeforeRedis = (config: string) => {
+  /** `start` with its log (stderr) kept, and its first line on stdout (the announcement). */
+  const startWithLog = (config: string) => {
     const child = spawn(process.execPath, [CLI, "start", "--config", config, "--log-level", "info"], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
@@ -182,7 +186,7 @@ describe("the daemon as processes", () => {
     const { site } = await setUp();
     const port = redis!.port;
     await redis!.stop();
-    const { child, out, started, tries } = startBeforeRedis(site.config);
+    const { child, out, started, tries } = startWithLog(site.config);
     await waitFor("two calm tries logged", () => (tries() >= 2 ? true : undefined));
     expect(child.exitCode).toBeNull();
     expect(out.stderr).toContain(`127.0.0.1:${port}`);
@@ -199,8 +203,51 @@ describe("the daemon as processes", () => {
     const { site } = await setUp();
     await redis!.stop();
     redis = null;
-    const { child, tries } = startBeforeRedis(site.config);
+    const { child, tries } = startWithLog(site.config);
     await waitFor("a try logged", () => (tries() >= 1 ? true : undefined));
+    child.kill("SIGTERM");
+    expect(await exitOf(child)).toBe(0);
+  });
+
+  test("SIGHUP reloads keys and sites; a broken file is logged and the configuration in force stays", async () => {
+    const { site, redis } = await setUp();
+    const { child, out, started } = startWithLog(site.config);
+    const url = /(http:\/\/\S+)/.exec(await started)![1]!;
+    const status = async (key: string) =>
+      (await fetch(`${url}/api/v1/status`, { headers: { authorization: `Bearer ${key}` } })).status;
+    expect(await status(site.adminKey)).toBe(200);
+
+    // A new key instead of the old one, and a second device.
+    const doc = parse(readFileSync(site.config, "utf8")) as {
+      http: { apiKeys: unknown[] };
+      devices: Record<string, unknown>[];
+    };
+    const fresh = newApiKey();
+    doc.http.apiKeys = [{ name: "ops2", role: "admin", sha256: fresh.sha256 }];
+    doc.devices.push({ ...doc.devices[0]!, id: "nvr2" });
+    writeFileSync(site.config, stringify(doc));
+    child.kill("SIGHUP");
+    await waitFor("the new key accepted", async () => ((await status(fresh.key)) === 200 ? true : undefined));
+    expect(await status(site.adminKey)).toBe(401);
+    const conn = new Redis(redis.url);
+    conn.on("error", () => undefined);
+    const queue = new Queue("poll", { connection: conn, prefix: QUEUE_PREFIX });
+    try {
+      await waitFor("a schedule for the new device", async () =>
+        (await queue.getJobSchedulers(0, -1)).some((s) => s.key === "poll:site1:nvr2") ? true : undefined,
+      );
+    } finally {
+      await queue.close();
+      conn.disconnect();
+    }
+
+    writeFileSync(site.config, "site: [\n");
+    child.kill("SIGHUP");
+    await waitFor("the broken file logged", () =>
+      out.stderr.includes("configuration not reloaded") ? true : undefined,
+    );
+    expect(await status(fresh.key)).toBe(200);
+    expect(child.exitCode).toBeNull();
     child.kill("SIGTERM");
     expect(await exitOf(child)).toBe(0);
   });

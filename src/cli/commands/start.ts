@@ -5,7 +5,7 @@ import { StartAbortedError } from "../../app/redis.ts";
 import { deploymentApiKeys } from "../../config/apiKeys.ts";
 import { loadConfig, processEnv } from "../../config/load.ts";
 import type { LoadedConfig } from "../../config/types.ts";
-import { createLogger } from "../../logging/logger.ts";
+import { createLogger, type Logger } from "../../logging/logger.ts";
 import { EXIT, UsageError } from "../exitCodes.ts";
 
 export interface StartOptions {
@@ -47,7 +47,7 @@ async function loadAll(paths: readonly string[]): Promise<LoadedConfig[]> {
   return configs;
 }
 
-/** Runs until SIGTERM/SIGINT, then stops gracefully (polls in progress finish first). */
+/** Runs until SIGTERM/SIGINT, then stops gracefully (polls in progress finish first); SIGHUP reloads the site files. */
 async function runUntilSignal(
   opts: StartOptions,
   roles: DaemonRoles,
@@ -60,7 +60,15 @@ async function runUntilSignal(
   const onSignal = (): void => stopping.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  let daemon: Daemon;
+  // SIGHUP: the site files read again (one reload at a time); a broken one keeps what is in force.
+  let daemon: Daemon | null = null;
+  let reloading = Promise.resolve();
+  const onHangUp = (): void => {
+    const d = daemon;
+    if (d === null) logger.warn("SIGHUP before the monitor started: nothing to reload yet");
+    else reloading = reloading.then(() => reloadFiles(opts.config, d, logger));
+  };
+  process.on("SIGHUP", onHangUp);
   try {
     daemon = await startDaemon({
       configs,
@@ -70,6 +78,7 @@ async function runUntilSignal(
       signal: stopping.signal,
     });
   } catch (err) {
+    process.off("SIGHUP", onHangUp);
     if (err instanceof StartAbortedError) {
       logger.info("stopped before Redis was reachable");
       return EXIT.compliant;
@@ -81,9 +90,37 @@ async function runUntilSignal(
     await new Promise<void>((resolve) =>
       stopping.signal.addEventListener("abort", () => resolve(), { once: true }),
     );
+  process.off("SIGHUP", onHangUp);
   logger.info("stopping");
+  await reloading;
   await daemon.stop();
   return EXIT.compliant;
+}
+
+/** Reads the site files again and hands them to the daemon; never throws (the old configuration stays). */
+async function reloadFiles(paths: readonly string[], daemon: Daemon, logger: Logger): Promise<void> {
+  logger.info({ files: paths }, "SIGHUP: reading the configuration again");
+  let configs: LoadedConfig[];
+  try {
+    configs = await loadAll(paths);
+  } catch (err) {
+    logger.error(
+      { err: (err as Error).message },
+      "configuration not reloaded: a site file is broken; the configuration in force stays",
+    );
+    return;
+  }
+  try {
+    const r = await daemon.reload(configs);
+    if (r.status === "refused")
+      logger.error({ reason: r.reason }, "configuration not reloaded; the configuration in force stays");
+    else logger.info({ sites: r.sites, apiKeys: r.apiKeys }, "configuration reloaded");
+  } catch (err) {
+    logger.error(
+      { err: (err as Error).message },
+      "reloading the configuration failed part way; will take it at the next SIGHUP",
+    );
+  }
 }
 
 /** `nurserywatch start`: scheduler, workers and HTTP in one process. */
