@@ -64,13 +64,25 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     const deviceId = device.id;
     const interval = site.policy.pollIntervalSeconds * 1000;
     const backoffKey = deps.keys.site(siteId).backoff;
-    if (await inBackoff(deps, backoffKey, deviceId)) return { status: "skipped", why: "backoff" };
+    if (await inBackoff(deps, backoffKey, deviceId)) {
+      deps.logger.debug(
+        { site: siteId, device: deviceId },
+        "poll skipped: the device is unreachable (backoff)",
+      );
+      return { status: "skipped", why: "backoff" };
+    }
 
     // A device is never polled by two workers at once, even when a slow poll overruns its interval.
     const lockKey = deps.keys.deviceLock(siteId, deviceId);
     const lockMs = Math.max(interval, device.timeoutSeconds * 1000 * 20);
     const release = await tryDeviceLock(deps.redis, lockKey, lockMs);
-    if (release === null) return { status: "skipped", why: "busy" };
+    if (release === null) {
+      deps.logger.debug(
+        { site: siteId, device: deviceId },
+        "poll skipped: another poll of the device is running",
+      );
+      return { status: "skipped", why: "busy" };
+    }
     const started = deps.now();
     try {
       const session = deps.openSession(siteId, device);

@@ -252,6 +252,14 @@ describe("the daemon as processes", () => {
     expect(await exitOf(child)).toBe(0);
   });
 
+  test("one site file named twice is a usage error (exit 2) with the reason, not a stack", async () => {
+    const { site } = await setUp();
+    const r = await runCli(["start", "--config", site.config, "--config", site.config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("site id site1 is configured twice");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   test("two worker processes share a device without ever polling it twice at once", async () => {
     // Each poll takes about 2.5 s; polls are due every second.
     const { sim, site } = await setUp({ GetRecordings: { slowMs: 2500 } });

@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { startDaemon, type Daemon, type DaemonRoles } from "../../app/daemon.ts";
+import { DeploymentConfigError, startDaemon, type Daemon, type DaemonRoles } from "../../app/daemon.ts";
 import { StartAbortedError } from "../../app/redis.ts";
 import { deploymentApiKeys } from "../../config/apiKeys.ts";
 import { loadConfig, processEnv } from "../../config/load.ts";
@@ -83,6 +83,7 @@ async function runUntilSignal(
       logger.info("stopped before Redis was reachable");
       return EXIT.compliant;
     }
+    if (err instanceof DeploymentConfigError) throw new UsageError(err.message);
     throw err;
   }
   announce(daemon.httpUrl);
