@@ -71,7 +71,7 @@ describe("job schedulers after Redis lost its data", () => {
 
     await env!.redis.server.kill();
     await rm(env!.redis.dir, { recursive: true, force: true });
-    await env!.redis.restart(); // same port, empty folder: no data
+    await env!.redis.restart(); // same socket, empty folder: no data
     const after = polls();
     // Polls are due every second: three more within 20 s only if the schedulers came back.
     await waitFor("polls after the restart", () => (polls() >= after + 3 ? true : undefined));

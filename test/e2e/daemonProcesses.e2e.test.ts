@@ -7,6 +7,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
+import { displayRedisUrl } from "../../src/app/redis.ts";
 import { newApiKey } from "../../src/auth/apiKey.ts";
 import { QUEUE_PREFIX } from "../../src/queues/names.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
@@ -184,16 +185,16 @@ describe("the daemon as processes", () => {
 
   test("Redis down at start: it says which Redis and what is wrong, waits calmly, and starts once Redis is there", async () => {
     const { site } = await setUp();
-    const port = redis!.port;
+    const url = redis!.url;
     await redis!.stop();
     const { child, out, started, tries } = startWithLog(site.config);
     await waitFor("two calm tries logged", () => (tries() >= 2 ? true : undefined));
     expect(child.exitCode).toBeNull();
-    expect(out.stderr).toContain(`127.0.0.1:${port}`);
-    expect(out.stderr).toMatch(/ECONNREFUSED/);
+    expect(out.stderr).toContain(displayRedisUrl(url));
+    expect(out.stderr).toMatch(/ENOENT|ECONNREFUSED/);
     expect(out.stderr).not.toMatch(/MaxRetriesPerRequestError|\n\s+at /);
 
-    redis = await startPrivateRedis({ dir: redisDir!, port, appendfsync: "always" });
+    redis = await startPrivateRedis({ dir: redisDir!, appendfsync: "always" });
     expect(await started).toMatch(/nurserywatch is watching/);
     child.kill("SIGTERM");
     expect(await exitOf(child)).toBe(0);
