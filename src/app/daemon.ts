@@ -184,6 +184,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const histories = createHistoryRepository(redis, keys);
 
     let schedules: ScheduleKeeper | null = null;
+    // Read by the ledger watch at each signing; a reload refills it in place.
+    const watchedSites: Site[] = [...sites.values()];
     if (opts.roles.scheduler) {
       for (const c of configs) await recordConfig(ledger, c);
       await ledger.append("monitor.started", first.site.id, { sites: [...sites.keys()] });
@@ -204,7 +206,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         return keeper.stop();
       });
       const watch = createLedgerWatch({
-        sites: [...sites.values()],
+        sites: watchedSites,
         engine,
         logger,
         now,
@@ -386,11 +388,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           status: "refused",
           reason: "redis.url cannot change while running: restart to use another Redis",
         };
-      if (nextFirst.ledger.keyFile !== first.ledger.keyFile || nextFirst.http.listen !== first.http.listen)
-        logger.warn("ledger.keyFile and http.listen take effect at the next start only");
+      const restartOnly = [
+        ["ledger.keyFile", nextFirst.ledger.keyFile !== first.ledger.keyFile],
+        [
+          "ledger.signIntervalSeconds",
+          nextFirst.ledger.signIntervalSeconds !== first.ledger.signIntervalSeconds,
+        ],
+        ["http.listen", nextFirst.http.listen !== first.http.listen],
+        ["http.openMetrics", next.some((c, i) => c.http.openMetrics !== inForce[i]?.http.openMetrics)],
+      ] as const;
+      const changed = restartOnly.filter(([, differs]) => differs).map(([name]) => name);
+      if (changed.length > 0) logger.warn({ changed }, "these settings take effect at the next start only");
       inForce = next;
       sites.clear();
       for (const [id, site] of nextSites) sites.set(id, site);
+      watchedSites.splice(0, watchedSites.length, ...nextSites.values());
       if (keeper !== null) {
         await keeper.setSites([...nextSites.values()]);
         for (const c of next) await recordConfig(ledger, c);
