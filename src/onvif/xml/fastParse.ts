@@ -1,4 +1,4 @@
-import { BASE_SCOPE, type XmlLimits } from "./limits.ts";
+import { BASE_SCOPE, DeclarationBudget, extendScope, type XmlLimits } from "./limits.ts";
 import type { MutableElement, XmlAttr, XmlElement } from "./tree.ts";
 
 /**
@@ -64,6 +64,8 @@ interface RootTag {
   readonly attrs: readonly XmlAttr[];
   /** Attributes as written, namespace declarations included (what maxAttributes counts). */
   readonly attributeCount: number;
+  /** The namespaces it declares (what the declaration limits count). */
+  readonly decls: Readonly<Record<string, string>> | null;
   readonly selfClosing: boolean;
   readonly qname: string;
 }
@@ -113,6 +115,7 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
   const base = new ScopeNames(BASE_SCOPE);
   let root: MutableElement | null = null;
   let count = 0;
+  const declared = new DeclarationBudget(limits);
 
   while (pos < n) {
     const lt = xml.indexOf("<", pos);
@@ -152,7 +155,11 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
       // The same root start tag as an earlier answer's (up to its first ">"): read already.
       const gt = xml.indexOf(">", p);
       const known = gt > 0 && gt - lt < MAX_ROOT_TAG ? roots.get(xml.slice(lt, gt + 1)) : undefined;
-      if (known !== undefined && known.attributeCount <= limits.maxAttributes) {
+      if (
+        known !== undefined &&
+        known.attributeCount <= limits.maxAttributes &&
+        (known.decls === null || declared.add(known.decls))
+      ) {
         root = {
           ns: known.name.ns,
           local: known.name.local,
@@ -216,10 +223,15 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
     const parent = stack[stack.length - 1];
     let scope = scopes[scopes.length - 1] ?? base;
     let attrs = NO_ATTRS;
+    let decls: Record<string, string> | null = null;
     if (raw !== null) {
-      const decls = declarations(raw);
-      if (decls === INVALID) return null;
-      if (decls !== null) scope = new ScopeNames(Object.freeze({ ...scope.scope, ...decls }));
+      const found = declarations(raw);
+      if (found === INVALID) return null;
+      decls = found;
+      if (decls !== null) {
+        if (!declared.add(decls)) return null;
+        scope = new ScopeNames(extendScope(scope.scope, decls));
+      }
       const read = attributes(raw, scope);
       if (read === null) return null;
       if (read.length > 0) attrs = read;
@@ -245,6 +257,7 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
         name,
         attrs,
         attributeCount: raw === null ? 0 : raw.length / 2,
+        decls,
         selfClosing,
         qname,
       });

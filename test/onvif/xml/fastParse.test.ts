@@ -249,6 +249,7 @@ describe("fast XML path agrees with saxes", () => {
     expect(parseCommonXml(`${env}<s:Body></s:Envelope>`, DEFAULT_XML_LIMITS, cache)).toBeNull();
     // And the limits still hold for it.
     const tight = (maxElements: number, maxAttributes: number) => ({
+      ...DEFAULT_XML_LIMITS,
       maxElements,
       maxDepth: 10,
       maxAttributes,
@@ -259,13 +260,17 @@ describe("fast XML path agrees with saxes", () => {
   });
 
   it("steps aside at every limit, so saxes reports it", () => {
-    const limits = { maxElements: 3, maxDepth: 2, maxAttributes: 2 };
+    const limits = { ...DEFAULT_XML_LIMITS, maxElements: 3, maxDepth: 2, maxAttributes: 2 };
     expect(agrees(`<a><b/><c/></a>`, limits)).toBe(true);
     expect(agrees(`<a><b/><c/><d/></a>`, limits)).toBe(false);
     expect(agrees(`<a><b><c/></b></a>`, limits)).toBe(false);
     expect(agrees(`<a x="1" y="2"/>`, limits)).toBe(true);
     expect(agrees(`<a x="1" y="2" z="3"/>`, limits)).toBe(false);
     expect(agrees(`<a xmlns:p="u" x="1" y="2"/>`, limits)).toBe(false);
+    const ns = { ...DEFAULT_XML_LIMITS, maxNamespaceDeclarations: 2, maxNamespaceChars: 12 };
+    expect(agrees(`<a xmlns:p="u"><b xmlns:q="v"/></a>`, ns)).toBe(true);
+    expect(agrees(`<a xmlns:p="u"><b xmlns:q="v"/><c xmlns:r="w"/></a>`, ns)).toBe(false);
+    expect(agrees(`<a xmlns:p="uuuuuu"><b xmlns:q="vvvvv"/></a>`, ns)).toBe(false);
   });
 
   it("never accepts a corruption that saxes refuses, and agrees on the rest", () => {
