@@ -21,7 +21,13 @@ import { getProfilesAuto, getSnapshotUri, getStreamUri, type MediaVia } from "./
 import { getRecordingJobs, getRecordingJobState, getRecordings } from "./ops/recording.ts";
 import { DELETE_TRACK_DATA_TOPIC, toRecordingHistories, TRACK_STATE_TOPIC } from "./ops/recordingHistory.ts";
 import { getSchedule } from "./ops/schedule.ts";
-import { findEvents, findRecordings, getRecordingInformation, type SearchLimits } from "./ops/search.ts";
+import {
+  DEFAULT_SEARCH_LIMITS,
+  findEvents,
+  findRecordings,
+  getRecordingInformation,
+  type SearchLimits,
+} from "./ops/search.ts";
 import { readSignalLoss } from "./ops/signalLoss.ts";
 import { probeError, probeOf } from "./probeOf.ts";
 import type { OnvifSession } from "./types.ts";
@@ -53,7 +59,7 @@ const DAY_MS = 86_400_000;
 const SEARCH_RECORDINGS_FROM = 4;
 
 /** A search over the recordings we name completes at once on any sane device; never wait long. */
-const RECORDING_SEARCH_LIMITS: SearchLimits = { maxPages: 10, maxResultsPerPage: 100, waitTime: "PT1S" };
+const RECORDING_SEARCH_LIMITS: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, maxPages: 10 };
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 type Keyed<T> = Record<string, Probe<T>>;

@@ -115,6 +115,13 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
       );
     }
     const what = describe(req.action, url);
+    const cap = req.budget ? Math.min(maxBytes, req.budget.remaining) : maxBytes;
+    if (cap <= 0) {
+      throw new OnvifError({
+        kind: "too_large",
+        message: `${what}: the answers before it used up their byte allowance`,
+      });
+    }
     let res: DeviceResponse;
     try {
       res = await limit(() =>
@@ -124,7 +131,7 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
           headers: { "Content-Type": soapContentType(req.action) },
           body: buildEnvelope(headers, req.body),
           deadlineMs: req.deadlineMs ?? defaultDeadlineMs,
-          maxBytes,
+          maxBytes: cap,
           ...(authenticate ? { auth: { username: device.username, password: device.password } } : {}),
           tls: device.tls,
           ...(opts.signal ? { signal: opts.signal } : {}),
@@ -133,6 +140,7 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
     } catch (e) {
       throw prefixed(asOnvifError(e, device.password), what);
     }
+    if (req.budget) req.budget.remaining -= res.body.length;
     try {
       return interpretResponse(res, what, envelopes);
     } catch (e) {
