@@ -197,8 +197,14 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
       const err = asOnvifError(e, device.password);
       if (!DIRECTORY_FALLBACK_KINDS.has(err.kind)) throw err;
       log.debug({ device: device.id, kind: err.kind }, "GetServices unavailable; using GetCapabilities");
-      const body = await call(getCapabilitiesRequest);
-      return { services: capabilitiesToMap(body, device.onvif), source: "GetCapabilities" };
+      try {
+        const body = await call(getCapabilitiesRequest);
+        return { services: capabilitiesToMap(body, device.onvif), source: "GetCapabilities" };
+      } catch (e2) {
+        // Both calls failed: say so, not only the last one (the fallback's kind decides).
+        const last = asOnvifError(e2, device.password);
+        throw withMessage(last, `${last.message}; before it, ${err.message}`);
+      }
     }
   }
 
@@ -269,9 +275,14 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
 }
 
 function prefixed(err: OnvifError, what: string): OnvifError {
+  return withMessage(err, `${what}: ${err.message}`);
+}
+
+/** The same error (kind, retryability, fault details) with another message. */
+function withMessage(err: OnvifError, message: string): OnvifError {
   return new OnvifError({
     kind: err.kind,
-    message: `${what}: ${err.message}`,
+    message,
     retryable: err.retryable,
     subcodes: err.subcodes,
     ...(err.faultCode !== undefined ? { faultCode: err.faultCode } : {}),

@@ -460,6 +460,33 @@ describe("observeDevice when things go wrong", () => {
     expect(obs.services.status).toBe("failed");
   });
 
+  it("keeps the clock it read when the services calls fault, and names every call that failed", async () => {
+    const fault = response(faultXml("s:Receiver", ["ter:Action"], "internal error"), 500);
+    const http = nvr({ GetServices: fault, GetCapabilities: fault });
+    const obs = await observe(http);
+    expect(obs.clock).toMatchObject({ status: "ok", value: { source: "utc" } });
+    expect(obs.clock.status === "ok" && obs.clock.value.deviceUtc).toBeTruthy();
+    expect(obs.reach).toMatchObject({ status: "unreachable", error: { kind: "fault" } });
+    const message = obs.reach.status === "unreachable" ? obs.reach.error.message : "";
+    expect(message).toMatch(
+      /^GetCapabilities at .*internal error; before it, GetServices at .*internal error/,
+    );
+    expect(obs.services).toMatchObject({ status: "failed", error: { message } });
+  });
+
+  it("keeps what other calls read when the login is refused", async () => {
+    const http = nvr({
+      GetDeviceInformation: response(
+        faultXml("s:Sender", ["ter:NotAuthorized"], "Sender not Authorized"),
+        400,
+      ),
+    });
+    const obs = await observe(http);
+    expect(obs.reach).toMatchObject({ status: "unreachable", error: { kind: "auth" } });
+    expect(obs.profiles.status).toBe("ok");
+    expect(obs.recordings.status).toBe("ok");
+  });
+
   it("reports what a plain camera lacks as unsupported, never ok", async () => {
     const http = nvr({}, { [NS.trt]: `${BASE}/media` });
     const obs = await observe(http);
