@@ -45,12 +45,14 @@ export function extendScope(
   decls: Readonly<Record<string, string>>,
 ): Readonly<Record<string, string>> {
   const scope = Object.create(parent) as Record<string, string>;
-  // defineProperty, not assignment: the parent is frozen, and assignment cannot shadow a
-  // read-only inherited property (a prefix declared again) nor make an own "__proto__".
-  for (const prefix of Object.keys(decls)) {
-    Object.defineProperty(scope, prefix, { value: decls[prefix], enumerable: true });
+  for (const prefix in decls) {
+    // "xml" may only be declared with its own namespace (both parsers refuse anything else),
+    // which BASE_SCOPE binds already; and BASE_SCOPE is frozen, so assignment could not shadow it.
+    // Every other prefix becomes an own property, "__proto__" included: no scope in the chain
+    // has Object.prototype and its __proto__ setter.
+    if (prefix !== "xml") scope[prefix] = decls[prefix] as string;
   }
-  return Object.freeze(scope);
+  return scope;
 }
 
 /** Counts a document's namespace declarations against the limits; false once they are passed. */
