@@ -21,6 +21,7 @@ import {
   type FakeDeviceHttp,
   type Route,
 } from "./helpers/fakeDevice.ts";
+import { namespaceBombAnswer } from "./helpers/hostileXml.ts";
 
 const NOW = Date.UTC(2026, 9, 1, 8, 0, 0);
 const DEVICE_AHEAD_MS = 2 * 3600_000; // the NVR's clock runs two hours ahead of ours
@@ -472,6 +473,18 @@ describe("observeDevice when things go wrong", () => {
       /^GetCapabilities at .*internal error; before it, GetServices at .*internal error/,
     );
     expect(obs.services).toMatchObject({ status: "failed", error: { message } });
+  });
+
+  it("refuses a 581 KB answer of nested namespace declarations as an invalid answer, keeping the clock", async () => {
+    const bomb = response(namespaceBombAnswer());
+    const http = nvr({ GetServices: bomb, GetCapabilities: bomb });
+    const obs = await observe(http);
+    expect(obs.clock.status).toBe("ok");
+    expect(obs.reach).toMatchObject({ status: "unreachable", error: { kind: "malformed" } });
+    const message = obs.reach.status === "unreachable" ? obs.reach.error.message : "";
+    expect(message).toMatch(
+      /GetCapabilities at .*more than 16384 namespace declarations; before it, GetServices/,
+    );
   });
 
   it("keeps what other calls read when the login is refused", async () => {
