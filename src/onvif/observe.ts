@@ -1,8 +1,6 @@
 import { jobsForRecording, recordingTokenForCamera } from "../domain/cameraRecording.ts";
 import type {
   AnalyticsRule,
-  DeviceClock,
-  DeviceInfo,
   DeviceObservation,
   MediaProfile,
   RecordingConfig,
@@ -21,7 +19,13 @@ import { getProfilesAuto, getSnapshotUri, getStreamUri, type MediaVia } from "./
 import { getRecordingJobs, getRecordingJobState, getRecordings } from "./ops/recording.ts";
 import { DELETE_TRACK_DATA_TOPIC, toRecordingHistories, TRACK_STATE_TOPIC } from "./ops/recordingHistory.ts";
 import { getSchedule } from "./ops/schedule.ts";
-import { findEvents, findRecordings, getRecordingInformation, type SearchLimits } from "./ops/search.ts";
+import {
+  DEFAULT_SEARCH_LIMITS,
+  findEvents,
+  findRecordings,
+  getRecordingInformation,
+  type SearchLimits,
+} from "./ops/search.ts";
 import { readSignalLoss } from "./ops/signalLoss.ts";
 import { probeError, probeOf } from "./probeOf.ts";
 import type { OnvifSession } from "./types.ts";
@@ -53,7 +57,7 @@ const DAY_MS = 86_400_000;
 const SEARCH_RECORDINGS_FROM = 4;
 
 /** A search over the recordings we name completes at once on any sane device; never wait long. */
-const RECORDING_SEARCH_LIMITS: SearchLimits = { maxPages: 10, maxResultsPerPage: 100, waitTime: "PT1S" };
+const RECORDING_SEARCH_LIMITS: SearchLimits = { ...DEFAULT_SEARCH_LIMITS, maxPages: 10 };
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 type Keyed<T> = Record<string, Probe<T>>;
@@ -104,11 +108,20 @@ export async function observeDevice(o: ObserveOptions): Promise<DeviceObservatio
       : absent<readonly RecordingJob[]>("recording"),
     svc.events ? probeSignalLoss(o) : absent<Readonly<Record<string, boolean>>>("events"),
   ]);
+  const profiles: Probe<readonly MediaProfile[]> = media.status === "ok" ? ok(media.value.profiles) : media;
   // GetSystemDateAndTime and GetServices need no login; this is the first call that does.
   if (info.status === "failed" && info.error.kind === "auth") {
-    return unreachable(o, startedAt, info.error, { clock, services, info });
+    // Whatever else did answer is kept (some devices refuse only some calls without a login).
+    return unreachable(o, startedAt, info.error, {
+      clock,
+      services,
+      info,
+      profiles,
+      signalLoss,
+      recordings,
+      recordingJobs,
+    });
   }
-  const profiles: Probe<readonly MediaProfile[]> = media.status === "ok" ? ok(media.value.profiles) : media;
   const via: MediaVia | null = media.status === "ok" ? media.value.via : null;
 
   const profileList = valueOr(profiles, []);
@@ -332,12 +345,20 @@ function errorOf(p: Probe<unknown>): ProbeError {
   return probeError(p) ?? { kind: "malformed", message: "no answer" };
 }
 
-/** A device we could not read: every probe not yet answered carries the same error. */
+/**
+ * A device we could not read: every fact it did give is kept (a clock read before the
+ * services call faulted stays a clock), every probe not asked carries the error that stopped us.
+ */
 function unreachable(
   o: ObserveOptions,
   startedAt: string,
   error: ProbeError,
-  got: { clock?: Probe<DeviceClock>; services?: Probe<ServiceMap>; info?: Probe<DeviceInfo> },
+  got: Partial<
+    Pick<
+      DeviceObservation,
+      "clock" | "services" | "info" | "profiles" | "signalLoss" | "recordings" | "recordingJobs"
+    >
+  >,
 ): DeviceObservation {
   const f = failed<never>(error);
   return {
@@ -348,10 +369,10 @@ function unreachable(
     clock: got.clock ?? f,
     info: got.info ?? f,
     services: got.services ?? f,
-    profiles: f,
-    signalLoss: f,
-    recordings: f,
-    recordingJobs: f,
+    profiles: got.profiles ?? f,
+    signalLoss: got.signalLoss ?? f,
+    recordings: got.recordings ?? f,
+    recordingJobs: got.recordingJobs ?? f,
     jobStates: {},
     schedules: {},
     recordingInfo: {},

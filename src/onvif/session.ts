@@ -115,6 +115,13 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
       );
     }
     const what = describe(req.action, url);
+    const cap = req.budget ? Math.min(maxBytes, req.budget.remaining) : maxBytes;
+    if (cap <= 0) {
+      throw new OnvifError({
+        kind: "too_large",
+        message: `${what}: the answers before it used up their byte allowance`,
+      });
+    }
     let res: DeviceResponse;
     try {
       res = await limit(() =>
@@ -124,7 +131,7 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
           headers: { "Content-Type": soapContentType(req.action) },
           body: buildEnvelope(headers, req.body),
           deadlineMs: req.deadlineMs ?? defaultDeadlineMs,
-          maxBytes,
+          maxBytes: cap,
           ...(authenticate ? { auth: { username: device.username, password: device.password } } : {}),
           tls: device.tls,
           ...(opts.signal ? { signal: opts.signal } : {}),
@@ -133,6 +140,7 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
     } catch (e) {
       throw prefixed(asOnvifError(e, device.password), what);
     }
+    if (req.budget) req.budget.remaining -= res.body.length;
     try {
       return interpretResponse(res, what, envelopes);
     } catch (e) {
@@ -189,8 +197,14 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
       const err = asOnvifError(e, device.password);
       if (!DIRECTORY_FALLBACK_KINDS.has(err.kind)) throw err;
       log.debug({ device: device.id, kind: err.kind }, "GetServices unavailable; using GetCapabilities");
-      const body = await call(getCapabilitiesRequest);
-      return { services: capabilitiesToMap(body, device.onvif), source: "GetCapabilities" };
+      try {
+        const body = await call(getCapabilitiesRequest);
+        return { services: capabilitiesToMap(body, device.onvif), source: "GetCapabilities" };
+      } catch (e2) {
+        // Both calls failed: say so, not only the last one (the fallback's kind decides).
+        const last = asOnvifError(e2, device.password);
+        throw withMessage(last, `${last.message}; before it, ${err.message}`);
+      }
     }
   }
 
@@ -261,9 +275,14 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
 }
 
 function prefixed(err: OnvifError, what: string): OnvifError {
+  return withMessage(err, `${what}: ${err.message}`);
+}
+
+/** The same error (kind, retryability, fault details) with another message. */
+function withMessage(err: OnvifError, message: string): OnvifError {
   return new OnvifError({
     kind: err.kind,
-    message: `${what}: ${err.message}`,
+    message,
     retryable: err.retryable,
     subcodes: err.subcodes,
     ...(err.faultCode !== undefined ? { faultCode: err.faultCode } : {}),

@@ -21,6 +21,16 @@ export interface SoapRequest {
   readonly addressing?: { readonly referenceParameters?: readonly XmlElement[] };
   /** Whole-exchange deadline in ms; defaults to the device's timeoutSeconds. */
   readonly deadlineMs?: number;
+  /**
+   * Bytes that several requests share (the pages of one search): this answer may use at most
+   * what is left (and never more than the session's answer limit), and uses it up.
+   */
+  readonly budget?: ByteBudget;
+}
+
+/** What is left of a byte allowance shared by several requests; the session decrements it. */
+export interface ByteBudget {
+  remaining: number;
 }
 
 /** What GetSystemDateAndTime told us, and the offset every WS-UsernameToken is now signed with. */

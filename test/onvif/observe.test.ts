@@ -21,6 +21,7 @@ import {
   type FakeDeviceHttp,
   type Route,
 } from "./helpers/fakeDevice.ts";
+import { namespaceBombAnswer } from "./helpers/hostileXml.ts";
 
 const NOW = Date.UTC(2026, 9, 1, 8, 0, 0);
 const DEVICE_AHEAD_MS = 2 * 3600_000; // the NVR's clock runs two hours ahead of ours
@@ -458,6 +459,45 @@ describe("observeDevice when things go wrong", () => {
     const obs = await observe(http);
     expect(obs.reach).toMatchObject({ status: "unreachable", error: { kind: "http" } });
     expect(obs.services.status).toBe("failed");
+  });
+
+  it("keeps the clock it read when the services calls fault, and names every call that failed", async () => {
+    const fault = response(faultXml("s:Receiver", ["ter:Action"], "internal error"), 500);
+    const http = nvr({ GetServices: fault, GetCapabilities: fault });
+    const obs = await observe(http);
+    expect(obs.clock).toMatchObject({ status: "ok", value: { source: "utc" } });
+    expect(obs.clock.status === "ok" && obs.clock.value.deviceUtc).toBeTruthy();
+    expect(obs.reach).toMatchObject({ status: "unreachable", error: { kind: "fault" } });
+    const message = obs.reach.status === "unreachable" ? obs.reach.error.message : "";
+    expect(message).toMatch(
+      /^GetCapabilities at .*internal error; before it, GetServices at .*internal error/,
+    );
+    expect(obs.services).toMatchObject({ status: "failed", error: { message } });
+  });
+
+  it("refuses a 581 KB answer of nested namespace declarations as an invalid answer, keeping the clock", async () => {
+    const bomb = response(namespaceBombAnswer());
+    const http = nvr({ GetServices: bomb, GetCapabilities: bomb });
+    const obs = await observe(http);
+    expect(obs.clock.status).toBe("ok");
+    expect(obs.reach).toMatchObject({ status: "unreachable", error: { kind: "malformed" } });
+    const message = obs.reach.status === "unreachable" ? obs.reach.error.message : "";
+    expect(message).toMatch(
+      /GetCapabilities at .*more than 16384 namespace declarations; before it, GetServices/,
+    );
+  });
+
+  it("keeps what other calls read when the login is refused", async () => {
+    const http = nvr({
+      GetDeviceInformation: response(
+        faultXml("s:Sender", ["ter:NotAuthorized"], "Sender not Authorized"),
+        400,
+      ),
+    });
+    const obs = await observe(http);
+    expect(obs.reach).toMatchObject({ status: "unreachable", error: { kind: "auth" } });
+    expect(obs.profiles.status).toBe("ok");
+    expect(obs.recordings.status).toBe("ok");
   });
 
   it("reports what a plain camera lacks as unsupported, never ok", async () => {

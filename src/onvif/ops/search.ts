@@ -90,12 +90,19 @@ export interface SearchLimits {
   readonly maxResultsPerPage: number;
   /** How long the device may hold each result request waiting for results. */
   readonly waitTime: string;
+  /**
+   * Bytes of all result answers of one search together (each is also capped by the session's
+   * answer limit): 200 pages of 8 MiB would otherwise be 1.6 GB to read and parse. 100 results
+   * of a real device take 30–80 KB, so 16 MiB is ~200 full pages.
+   */
+  readonly maxTotalBytes: number;
 }
 
 export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
   maxPages: 200,
   maxResultsPerPage: 100,
   waitTime: "PT1S",
+  maxTotalBytes: 16 * 1024 * 1024,
 };
 
 interface Page<T> {
@@ -105,19 +112,29 @@ interface Page<T> {
 
 /**
  * The Find… / Get…SearchResults / EndSearch protocol: page until SearchState is Completed,
- * at most `maxPages` times, and always end the search (also after an error) so the device
- * frees it instead of waiting for the keep-alive to lapse.
+ * at most `maxPages` times and `maxTotalBytes` of answers, and always end the search (also
+ * after an error) so the device frees it instead of waiting for the keep-alive to lapse.
  */
 async function runSearch<T>(
   session: OnvifSession,
   token: string,
   limits: SearchLimits,
-  page: (token: string) => Promise<Page<T>>,
+  op: "GetRecordingSearchResults" | "GetEventSearchResults",
+  read: (body: XmlElement) => Page<T>,
 ): Promise<T[]> {
   const out: T[] = [];
+  const budget = { remaining: limits.maxTotalBytes };
   try {
     for (let i = 0; i < limits.maxPages; i++) {
-      const p = await page(token);
+      const p = read(
+        await session.call({
+          service: "search",
+          action: action(op),
+          body: resultsRequest(op, token, limits),
+          deadlineMs: pageDeadlineMs(session, limits),
+          budget,
+        }),
+      );
       out.push(...p.items);
       if (p.state === "Completed") return out;
       if (p.state === "Unknown") {
@@ -197,16 +214,7 @@ export async function findRecordings(
     body: `<tse:FindRecordings>${scope(recordingTokens)}<tse:KeepAliveTime>${KEEP_ALIVE}</tse:KeepAliveTime></tse:FindRecordings>`,
   });
   const token = parseSearchToken(started, "FindRecordingsResponse");
-  return runSearch(session, token, limits, async (t) =>
-    parseRecordingSearchResults(
-      await session.call({
-        service: "search",
-        action: action("GetRecordingSearchResults"),
-        body: resultsRequest("GetRecordingSearchResults", t, limits),
-        deadlineMs: pageDeadlineMs(session, limits),
-      }),
-    ),
-  );
+  return runSearch(session, token, limits, "GetRecordingSearchResults", parseRecordingSearchResults);
 }
 
 /** One tt:FindEventResult. */
@@ -275,14 +283,5 @@ export async function findEvents(
     body: findEventsBody(q),
   });
   const token = parseSearchToken(started, "FindEventsResponse");
-  return runSearch(session, token, limits, async (t) =>
-    parseEventSearchResults(
-      await session.call({
-        service: "search",
-        action: action("GetEventSearchResults"),
-        body: resultsRequest("GetEventSearchResults", t, limits),
-        deadlineMs: pageDeadlineMs(session, limits),
-      }),
-    ),
-  );
+  return runSearch(session, token, limits, "GetEventSearchResults", parseEventSearchResults);
 }

@@ -1,4 +1,4 @@
-import { BASE_SCOPE, type XmlLimits } from "./limits.ts";
+import { BASE_SCOPE, DeclarationBudget, extendScope, type XmlLimits } from "./limits.ts";
 import type { MutableElement, XmlAttr, XmlElement } from "./tree.ts";
 
 /**
@@ -64,6 +64,8 @@ interface RootTag {
   readonly attrs: readonly XmlAttr[];
   /** Attributes as written, namespace declarations included (what maxAttributes counts). */
   readonly attributeCount: number;
+  /** The namespaces it declares (what the declaration limits count). */
+  readonly decls: Readonly<Record<string, string>> | null;
   readonly selfClosing: boolean;
   readonly qname: string;
 }
@@ -83,6 +85,8 @@ const MAX_ROOT_TAGS = 8;
  */
 export class RootTagCache {
   readonly #tags = new Map<string, RootTag>();
+  /** Scopes of elements below a root that declare namespaces, still to be remembered (all answers). */
+  readonly childScopes: ScopeBudget = { left: MAX_CHILD_SCOPES };
 
   get(text: string): RootTag | undefined {
     return this.#tags.get(text);
@@ -110,9 +114,10 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
   /** Parallel to `stack`: each open element's qualified name and its scope's names. */
   const names: string[] = [];
   const scopes: ScopeNames[] = [];
-  const base = new ScopeNames(BASE_SCOPE);
+  const base = new ScopeNames(BASE_SCOPE, roots?.childScopes ?? { left: MAX_CHILD_SCOPES });
   let root: MutableElement | null = null;
   let count = 0;
+  const declared = new DeclarationBudget(limits);
 
   while (pos < n) {
     const lt = xml.indexOf("<", pos);
@@ -152,7 +157,11 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
       // The same root start tag as an earlier answer's (up to its first ">"): read already.
       const gt = xml.indexOf(">", p);
       const known = gt > 0 && gt - lt < MAX_ROOT_TAG ? roots.get(xml.slice(lt, gt + 1)) : undefined;
-      if (known !== undefined && known.attributeCount <= limits.maxAttributes) {
+      if (
+        known !== undefined &&
+        known.attributeCount <= limits.maxAttributes &&
+        (known.decls === null || declared.add(known.decls))
+      ) {
         root = {
           ns: known.name.ns,
           local: known.name.local,
@@ -216,10 +225,15 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
     const parent = stack[stack.length - 1];
     let scope = scopes[scopes.length - 1] ?? base;
     let attrs = NO_ATTRS;
+    let decls: Record<string, string> | null = null;
     if (raw !== null) {
-      const decls = declarations(raw);
-      if (decls === INVALID) return null;
-      if (decls !== null) scope = new ScopeNames(Object.freeze({ ...scope.scope, ...decls }));
+      const found = declarations(raw);
+      if (found === INVALID) return null;
+      decls = found;
+      if (decls !== null) {
+        if (!declared.add(decls)) return null;
+        scope = scope.extend(decls);
+      }
       const read = attributes(raw, scope);
       if (read === null) return null;
       if (read.length > 0) attrs = read;
@@ -245,6 +259,7 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
         name,
         attrs,
         attributeCount: raw === null ? 0 : raw.length / 2,
+        decls,
         selfClosing,
         qname,
       });
@@ -261,6 +276,19 @@ export function parseCommonXml(input: string, limits: XmlLimits, roots?: RootTag
 
 /** Names remembered per scope: ONVIF answers use a few hundred; a scope may outlive one answer. */
 const MAX_NAMES = 4096;
+/** Names remembered per scope declared below a root element (a response, a vendor extension). */
+const MAX_CHILD_NAMES = 256;
+/**
+ * Scopes declared below a root remembered, per session (or per answer without a RootTagCache):
+ * the same declarations under the same parent (Dahua declares two namespaces on each of 36
+ * TopicExpressions; WCF-style servers the default namespace on every element) then share one
+ * scope and its resolved names instead of building them per element and per answer.
+ */
+const MAX_CHILD_SCOPES = 64;
+
+interface ScopeBudget {
+  left: number;
+}
 
 interface ResolvedName {
   readonly ns: string;
@@ -275,15 +303,38 @@ interface ResolvedName {
 class ScopeNames {
   private readonly elements = new Map<string, ResolvedName | null>();
   private readonly attrs = new Map<string, ResolvedName | null>();
+  /** Scopes of children by what they declare; null until one is remembered. */
+  private kids: Map<string, ScopeNames> | null = null;
 
-  constructor(readonly scope: Readonly<Record<string, string>>) {}
+  constructor(
+    readonly scope: Readonly<Record<string, string>>,
+    private readonly budget: ScopeBudget,
+    private readonly maxNames = MAX_NAMES,
+  ) {}
+
+  /** The scope of a child element declaring `decls` (already counted and checked). */
+  extend(decls: Readonly<Record<string, string>>): ScopeNames {
+    let key = "";
+    for (const prefix in decls) key += `${prefix}=${decls[prefix] as string}\n`;
+    let kid = this.kids?.get(key);
+    if (kid === undefined) {
+      const root = this.scope === BASE_SCOPE;
+      kid = new ScopeNames(extendScope(this.scope, decls), this.budget, root ? MAX_NAMES : MAX_CHILD_NAMES);
+      // Roots are remembered by RootTagCache; below them, while the budget lasts.
+      if (!root && this.budget.left > 0) {
+        this.budget.left--;
+        (this.kids ??= new Map()).set(key, kid);
+      }
+    }
+    return kid;
+  }
 
   /** An element name (unprefixed ones take the default namespace); null when unbound. */
   element(qname: string): ResolvedName | null {
     let r = this.elements.get(qname);
     if (r === undefined) {
       r = this.resolve(qname, true);
-      if (this.elements.size < MAX_NAMES) this.elements.set(qname, r);
+      if (this.elements.size < this.maxNames) this.elements.set(qname, r);
     }
     return r;
   }
@@ -293,7 +344,7 @@ class ScopeNames {
     let r = this.attrs.get(qname);
     if (r === undefined) {
       r = this.resolve(qname, false);
-      if (this.attrs.size < MAX_NAMES) this.attrs.set(qname, r);
+      if (this.attrs.size < this.maxNames) this.attrs.set(qname, r);
     }
     return r;
   }

@@ -1,6 +1,6 @@
 import { SaxesParser } from "saxes";
 import { OnvifError } from "../errors.ts";
-import { BASE_SCOPE, type XmlLimits } from "./limits.ts";
+import { BASE_SCOPE, DeclarationBudget, extendScope, type XmlLimits } from "./limits.ts";
 import type { MutableElement, XmlAttr, XmlElement } from "./tree.ts";
 
 const malformed = (message: string): OnvifError => new OnvifError({ kind: "malformed", message });
@@ -18,6 +18,7 @@ export function parseWithSaxes(xml: string, limits: XmlLimits): XmlElement {
   let root: MutableElement | null = null;
   let count = 0;
   let attrCount = 0;
+  const declared = new DeclarationBudget(limits);
   // Held in an object: assignments inside the handlers are invisible to control-flow narrowing.
   const state: { failure: OnvifError | null } = { failure: null };
 
@@ -41,8 +42,11 @@ export function parseWithSaxes(xml: string, limits: XmlLimits): XmlElement {
     const parent = stack[stack.length - 1];
     const decls = tag.ns;
     const inherited = parent?.scope ?? BASE_SCOPE;
-    const scope =
-      decls && Object.keys(decls).length > 0 ? Object.freeze({ ...inherited, ...decls }) : inherited;
+    let scope = inherited;
+    if (decls && Object.keys(decls).length > 0) {
+      if (!declared.add(decls)) fail(malformed(declared.reason));
+      scope = extendScope(inherited, decls);
+    }
     const attrs: XmlAttr[] = [];
     for (const a of Object.values(tag.attributes)) {
       // Namespace declarations are in `scope`; they are not data.

@@ -2,7 +2,8 @@
  * The element tree the safe parser builds: just what the ONVIF readers need, nothing that can
  * run (no entities, no DTD). `scope` is the prefix → namespace map in force at the element, so
  * QName *values* such as "ter:NotAuthorized" or "tt:CellMotionDetector" can be resolved the way
- * the device meant them. Elements that declare no namespace share their parent's scope object.
+ * the device meant them. Elements that declare no namespace share their parent's scope object;
+ * one that declares some has a scope whose prototype is its parent's (limits.ts extendScope).
  */
 export interface XmlAttr {
   /** "" for an unprefixed attribute (attributes never take the default namespace). */

@@ -69,7 +69,7 @@ function write(el: XmlElement, outScope: Readonly<Record<string, string>>, extra
     .map((a) => {
       if (a.ns === "") return ` ${a.local}="${escapeAttr(a.value)}"`;
       if (a.ns === "http://www.w3.org/XML/1998/namespace") return ` xml:${a.local}="${escapeAttr(a.value)}"`;
-      const original = Object.entries(el.scope).find(([k, v]) => v === a.ns && k !== "")?.[0] ?? "a";
+      const original = prefixFor(el.scope, a.ns) ?? "a";
       const p = declare(original, a.ns);
       return ` ${p}:${a.local}="${escapeAttr(a.value)}"`;
     })
@@ -79,4 +79,10 @@ function write(el: XmlElement, outScope: Readonly<Record<string, string>>, extra
   const open = `<${name}${decls.join("")}${attrs}${extraAttrs ? ` ${extraAttrs.trim()}` : ""}`;
   const body = text + inner;
   return body.length === 0 ? `${open}/>` : `${open}>${body}</${name}>`;
+}
+
+/** A non-empty prefix bound to `ns` in a scope; inherited bindings count (scopes are chains). */
+function prefixFor(scope: Readonly<Record<string, string>>, ns: string): string | null {
+  for (const prefix in scope) if (prefix !== "" && scope[prefix] === ns) return prefix;
+  return null;
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { OnvifError } from "../../../src/onvif/errors.ts";
 import { NS } from "../../../src/onvif/namespaces.ts";
 import { toRecordingHistories } from "../../../src/onvif/ops/recordingHistory.ts";
-import { findEvents, findRecordings, type EventSearchResult } from "../../../src/onvif/ops/search.ts";
+import {
+  DEFAULT_SEARCH_LIMITS,
+  findEvents,
+  findRecordings,
+  type EventSearchResult,
+} from "../../../src/onvif/ops/search.ts";
 import { createOnvifSession } from "../../../src/onvif/session.ts";
 import { childLoose, childrenLoose, childText } from "../../../src/onvif/xml/tree.ts";
 import {
@@ -91,12 +96,32 @@ describe("FindRecordings", () => {
       FindRecordings: FIND_RECORDINGS,
       GetRecordingSearchResults: recordingPage("Searching", []),
     });
-    const err = await findRecordings(s, [], { maxPages: 4, maxResultsPerPage: 10, waitTime: "PT1S" }).catch(
-      (e: unknown) => e,
-    );
+    const err = await findRecordings(s, [], {
+      ...DEFAULT_SEARCH_LIMITS,
+      maxPages: 4,
+      maxResultsPerPage: 10,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OnvifError);
     expect((err as OnvifError).message).toContain("not completed after 4");
     expect(http.opsSeen().filter((o) => o === "GetRecordingSearchResults")).toHaveLength(4);
+    expect(http.opsSeen().at(-1)).toBe("EndSearch");
+  });
+
+  it("reads at most maxTotalBytes of result pages in all, and still ends the search", async () => {
+    const page = recordingPage("Searching", ["R1", "R2", "R3"]);
+    const size = Buffer.byteLength(page);
+    const { http, s } = session({ FindRecordings: FIND_RECORDINGS, GetRecordingSearchResults: page });
+    const limits = { ...DEFAULT_SEARCH_LIMITS, maxTotalBytes: Math.floor(2.5 * size) };
+    const err = await findRecordings(s, [], limits).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OnvifError);
+    expect((err as OnvifError).kind).toBe("too_large");
+    const pages = http.seen.filter((x) => x.op === "GetRecordingSearchResults");
+    // The third page may use only what the first two left; nothing is asked after that.
+    expect(pages.map((p) => p.req.maxBytes)).toEqual([
+      limits.maxTotalBytes,
+      limits.maxTotalBytes - size,
+      limits.maxTotalBytes - 2 * size,
+    ]);
     expect(http.opsSeen().at(-1)).toBe("EndSearch");
   });
 

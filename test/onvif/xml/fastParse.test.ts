@@ -230,6 +230,34 @@ describe("fast XML path agrees with saxes", () => {
     }
   });
 
+  it("shares the scope of the same declarations under the same parent, across answers, and only those", () => {
+    const cache = new RootTagCache();
+    const env = `<s:Envelope xmlns:s="urn:s">`;
+    const inner = (ns: string, n: number): string =>
+      `${env}<s:Body>${`<r xmlns="${ns}" xmlns:q="urn:q"><x q:a="1"/></r>`.repeat(n)}</s:Body></s:Envelope>`;
+    const doc1 = inner("urn:d", 3);
+    const doc2 = inner("urn:d", 1);
+    const doc3 = inner("urn:e", 1);
+    const [a, b, c] = [doc1, doc2, doc3].map((d) => parseCommonXml(d, DEFAULT_XML_LIMITS, cache));
+    for (const [tree, doc] of [
+      [a, doc1],
+      [b, doc2],
+      [c, doc3],
+    ] as const) {
+      expect(tree).toStrictEqual(parseWithSaxes(doc, DEFAULT_XML_LIMITS));
+    }
+    const scopeOf = (t: typeof a, i: number) => t?.children[0]?.children[i]?.scope;
+    expect(scopeOf(a, 1)).toBe(scopeOf(a, 0));
+    expect(scopeOf(b, 0)).toBe(scopeOf(a, 0));
+    expect(scopeOf(c, 0)).not.toBe(scopeOf(a, 0));
+    expect(scopeOf(c, 0)?.[""]).toBe("urn:e");
+    // Past the budget of remembered scopes, elements still get their own, right, scope.
+    const many = `${env}<s:Body>${Array.from({ length: 100 }, (_, i) => `<r xmlns="urn:${i}"/>`).join("")}</s:Body></s:Envelope>`;
+    const tree = parseCommonXml(many, DEFAULT_XML_LIMITS, cache);
+    expect(tree).toStrictEqual(parseWithSaxes(many, DEFAULT_XML_LIMITS));
+    expect(tree?.children[0]?.children[99]?.ns).toBe("urn:99");
+  });
+
   it("reads a remembered root start tag exactly as the first time, and only that exact tag", () => {
     const cache = new RootTagCache();
     const env = `<s:Envelope xmlns:s="urn:s" xmlns:t="urn:t" t:a="1">`;
@@ -249,6 +277,7 @@ describe("fast XML path agrees with saxes", () => {
     expect(parseCommonXml(`${env}<s:Body></s:Envelope>`, DEFAULT_XML_LIMITS, cache)).toBeNull();
     // And the limits still hold for it.
     const tight = (maxElements: number, maxAttributes: number) => ({
+      ...DEFAULT_XML_LIMITS,
       maxElements,
       maxDepth: 10,
       maxAttributes,
@@ -259,13 +288,17 @@ describe("fast XML path agrees with saxes", () => {
   });
 
   it("steps aside at every limit, so saxes reports it", () => {
-    const limits = { maxElements: 3, maxDepth: 2, maxAttributes: 2 };
+    const limits = { ...DEFAULT_XML_LIMITS, maxElements: 3, maxDepth: 2, maxAttributes: 2 };
     expect(agrees(`<a><b/><c/></a>`, limits)).toBe(true);
     expect(agrees(`<a><b/><c/><d/></a>`, limits)).toBe(false);
     expect(agrees(`<a><b><c/></b></a>`, limits)).toBe(false);
     expect(agrees(`<a x="1" y="2"/>`, limits)).toBe(true);
     expect(agrees(`<a x="1" y="2" z="3"/>`, limits)).toBe(false);
     expect(agrees(`<a xmlns:p="u" x="1" y="2"/>`, limits)).toBe(false);
+    const ns = { ...DEFAULT_XML_LIMITS, maxNamespaceDeclarations: 2, maxNamespaceChars: 12 };
+    expect(agrees(`<a xmlns:p="u"><b xmlns:q="v"/></a>`, ns)).toBe(true);
+    expect(agrees(`<a xmlns:p="u"><b xmlns:q="v"/><c xmlns:r="w"/></a>`, ns)).toBe(false);
+    expect(agrees(`<a xmlns:p="uuuuuu"><b xmlns:q="vvvvv"/></a>`, ns)).toBe(false);
   });
 
   it("never accepts a corruption that saxes refuses, and agrees on the rest", () => {

@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OnvifError } from "../../../src/onvif/errors.ts";
 import { NS } from "../../../src/onvif/namespaces.ts";
-import { parseXml } from "../../../src/onvif/xml/parse.ts";
+import { DEFAULT_XML_LIMITS, parseXml } from "../../../src/onvif/xml/parse.ts";
 import {
   attr,
   child,
@@ -10,7 +12,11 @@ import {
   childText,
   descendantsByLocal,
   resolveQName,
+  type XmlElement,
 } from "../../../src/onvif/xml/tree.ts";
+import { ROOT } from "../../helpers/paths.ts";
+
+const HELPERS = join(ROOT, "test", "onvif", "helpers");
 
 function rejects(xml: string | Buffer, pattern: RegExp, limits?: Parameters<typeof parseXml>[1]): void {
   let err: unknown;
@@ -63,11 +69,59 @@ describe("parseXml: hostile input is malformed", () => {
 
   it("applies custom limits", () => {
     rejects(`<r><a/><b/><c/></r>`, /more than 3 elements/, {
+      ...DEFAULT_XML_LIMITS,
       maxElements: 3,
       maxDepth: 64,
       maxAttributes: 10,
     });
-    rejects(`<a><b><c/></b></a>`, /deeper than 2/, { maxElements: 100, maxDepth: 2, maxAttributes: 10 });
+    rejects(`<a><b><c/></b></a>`, /deeper than 2/, {
+      ...DEFAULT_XML_LIMITS,
+      maxElements: 100,
+      maxDepth: 2,
+      maxAttributes: 10,
+    });
+  });
+
+  it("survives a 581 KB answer of nested namespace declarations in bounded memory and time", () => {
+    // Run in a child with a 256 MB heap: copying the namespace table per element took 4.3 GB.
+    const child = spawnSync(
+      process.execPath,
+      ["--max-old-space-size=256", "--import", "tsx", join(HELPERS, "parseNamespaceBomb.ts")],
+      { cwd: ROOT, encoding: "utf8", timeout: 25_000, killSignal: "SIGKILL" },
+    );
+    expect(child.status, child.stderr.slice(-400)).toBe(0);
+    const r = JSON.parse(child.stdout) as {
+      bytes: number;
+      byDefault: { ms: number; outcome: string };
+      withoutNamespaceLimits: { ms: number; outcome: string };
+      maxRssMb: number;
+    };
+    expect(r.bytes).toBeGreaterThan(580_000);
+    expect(r.byDefault.outcome).toMatch(/^malformed: more than 16384 namespace declarations/);
+    // Even past the limit the tree costs no more than its declarations: no copied tables.
+    expect(r.withoutNamespaceLimits.outcome).toBe("parsed");
+    expect(r.maxRssMb).toBeLessThan(300);
+    // Well within a device deadline (seconds), on a loaded shared machine.
+    expect(r.byDefault.ms + r.withoutNamespaceLimits.ms).toBeLessThan(3000);
+  });
+
+  it("bounds namespace declarations by count and total size", () => {
+    const limits = { ...DEFAULT_XML_LIMITS, maxNamespaceDeclarations: 2, maxNamespaceChars: 12 };
+    expect(parseXml(`<a xmlns:p="u"><b xmlns:q="v"/></a>`, limits).children).toHaveLength(1);
+    rejects(`<a xmlns:p="u"><b xmlns:q="v"/><c xmlns:r="w"/></a>`, /more than 2 namespace/, limits);
+    rejects(`<a xmlns:p="uuuuuu"><b xmlns:q="vvvvv"/></a>`, /longer than 12 characters/, limits);
+  });
+
+  it("resolves prefixes through scopes that do not copy their parent's", () => {
+    const el = parseXml(`<a xmlns:p="u1" xmlns:q="u2"><b xmlns:p="u3"><c xmlns:r="u4" v="p:x"/></b></a>`);
+    const c = el.children[0]?.children[0] as XmlElement;
+    expect(resolveQName(c, "p:x")?.ns).toBe("u3");
+    expect(resolveQName(c, "q:x")?.ns).toBe("u2");
+    expect(resolveQName(c, "r:x")?.ns).toBe("u4");
+    expect(resolveQName(c, "constructor:x")?.ns).toBeNull();
+    expect(resolveQName(el, "p:x")?.ns).toBe("u1");
+    const rewritten = parseXml(`<a xmlns="urn:d" xmlns:__proto__="urn:p"><__proto__:b/></a>`);
+    expect(rewritten.children[0]?.ns).toBe("urn:p");
   });
 
   it("rejects a huge attribute count on one element", () => {
