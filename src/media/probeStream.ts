@@ -156,7 +156,11 @@ function outputOptions(seconds: number, sampleFps: number, names: MediaTools["op
   // select keeps the stream's own frames (and timestamps) at most sampleFps per second; the
   // fps filter would instead invent duplicates to fill gaps, which look exactly like a freeze.
   const interval = (0.95 / sampleFps).toFixed(4);
+  // The run's length is counted from the first decoded frame (trim), not by the output's -t:
+  // joining a shared stream mid-GOP, the decoder waits for a keyframe, and -t counts that wait
+  // as sampled time, cutting the second window short.
   const filter = [
+    `trim=duration=${(seconds + 0.5 / sampleFps).toFixed(3)}`,
     `select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,${interval})`,
     `scale=${PROBE_FRAME.width}:${PROBE_FRAME.height}:flags=area`,
     "format=gray",
@@ -174,8 +178,6 @@ function outputOptions(seconds: number, sampleFps: number, names: MediaTools["op
     // Passthrough: never duplicate frames to a constant rate (duplicates would read as frozen).
     `-${names.passthroughTiming}`,
     "passthrough",
-    "-t",
-    (seconds + 0.5 / sampleFps).toFixed(3),
     "-frames:v",
     String(maxFrames),
     "-pix_fmt",
