@@ -141,7 +141,25 @@ describe("frames and windows", () => {
       meanFrameDiff: 20,
       medianFrameDiff: 2,
       detail: 0,
+      // Beyond one level: 1, 57, 0. The jump to 60 changes the whole frame: strong, but not local.
+      noiseFrameDiff: 1,
+      localChanges: 0,
+      maxChangedShare: 1,
     });
+    // A corner of 4 pixels jumping by 10 levels is a local change; by 9 it is not strong.
+    const corner = (v: number): GrayFrame => {
+      const f = flat(50);
+      for (const i of [0, 1, 8, 9]) f.data[i] = v;
+      return f;
+    };
+    const local = measureWindow([
+      { pts: 0, frame: corner(50) },
+      { pts: 0.25, frame: corner(60) },
+      { pts: 0.5, frame: corner(51) },
+    ]);
+    // Beyond one level on the flat inner pixels: 9 / 12 as the corner brightens, then 0 as it
+    // dims (pixel 9 now sits on an edge, where coding noise would be); their median 0.375.
+    expect(local).toMatchObject({ localChanges: 1, maxChangedShare: 0.125, noiseFrameDiff: 0.375 });
   });
 
   it("cuts windows by stream time and fails the one the stream did not reach", () => {
