@@ -139,12 +139,15 @@ function lastMeasuredFrames(
 
 function inputOptions(opts: StreamProbeOptions, names: MediaTools["options"]): string[] {
   // info: the stream description and showinfo lines are logged at that level. One decoder
-  // thread: a probe is paced by the camera anyway, and threads only add CPU per frame.
+  // thread and one filter thread (a global option, so it may stand here): a probe is paced by
+  // the camera anyway, and thread pools only add CPU (filter threads: ~5 % of a probe's ffmpeg).
   return [
     "-loglevel",
     "info",
     "-nostats",
     "-threads",
+    "1",
+    "-filter_threads",
     "1",
     "-analyzeduration",
     "1000000",
