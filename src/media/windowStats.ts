@@ -37,7 +37,13 @@ export interface Sample {
   readonly frame: GrayFrame;
 }
 
-export function measureWindow(samples: readonly Sample[]): PictureWindow {
+/**
+ * `leadIn`: the sample just before the window (the previous window's last). The pair it makes
+ * with the window's first frame counts for this window, so no change between two windows goes
+ * unseen (a clock ticking once a second would otherwise lose one tick in four at the boundary).
+ * Frame counts, luma, black and detail are the window's own frames.
+ */
+export function measureWindow(samples: readonly Sample[], leadIn?: Sample): PictureWindow {
   const first = samples[0];
   const last = samples[samples.length - 1];
   if (!first || !last) throw new RangeError("a window needs at least one frame");
@@ -58,8 +64,9 @@ export function measureWindow(samples: readonly Sample[]): PictureWindow {
   const noise: number[] = [];
   let localChanges = 0;
   let maxChangedShare = 0;
-  for (let i = 1; i < samples.length; i++) {
-    const d = compareFrames(samples[i - 1]!.frame, samples[i]!.frame);
+  const paired = leadIn ? [leadIn, ...samples] : samples;
+  for (let i = 1; i < paired.length; i++) {
+    const d = compareFrames(paired[i - 1]!.frame, paired[i]!.frame);
     diffs.push(d.mean);
     noise.push(d.beyondOneLevel);
     const share = d.strong / d.pixels;

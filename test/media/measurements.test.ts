@@ -162,6 +162,26 @@ describe("frames and windows", () => {
     expect(local).toMatchObject({ localChanges: 1, maxChangedShare: 0.125, noiseFrameDiff: 0.375 });
   });
 
+  it("counts a change between two windows for the later one (no tick of a clock goes unseen)", () => {
+    const dot = (v: number): GrayFrame => {
+      const f = flat(50);
+      for (const i of [9, 10, 17, 18]) f.data[i] = v;
+      return f;
+    };
+    // The corner changes exactly between the last frame of window 1 and the first of window 2.
+    const samples: Sample[] = [0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75].map((t) => ({
+      pts: t,
+      frame: dot(t < 1 ? 50 : 90),
+    }));
+    const windows = splitWindows(
+      samples,
+      { windowSeconds: 1, count: 2, sampleFps: 4 },
+      { kind: "network", message: "stopped" },
+    );
+    expect(windows.map((w) => (w.status === "ok" ? w.value.localChanges : null))).toEqual([0, 1]);
+    expect(windows.map((w) => (w.status === "ok" ? w.value.frames : null))).toEqual([4, 4]);
+  });
+
   it("cuts windows by stream time and fails the one the stream did not reach", () => {
     const samples: Sample[] = [0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5].map((t) => ({
       pts: 10 + t,
