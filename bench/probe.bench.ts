@@ -28,7 +28,7 @@ const PERIOD_S = 300;
 const HEADROOM = 0.5;
 const CLK_TCK = 100; // getconf CLK_TCK on Linux
 const CAMERAS = 9;
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** Stream time a probe samples: two 2 s windows and half a sample interval (probeStream's trim). */
 const SPAN_S = 4.125;
 const WORKER = fileURLToPath(new URL("./probeWorker.ts", import.meta.url));
