@@ -176,8 +176,15 @@ function judgeBlack(
  */
 function judgeFrozen(windows: readonly PictureWindow[], evidence: Record<string, unknown>): Outcome {
   const median = windows.length > 0 ? Math.max(...windows.map((w) => w.medianFrameDiff)) : 0;
-  const moving = outcome("ok", "picture_moving", { medianFrameDiff: round(median) }, evidence);
   const localChanges = windows.reduce((n, w) => n + w.localChanges, 0);
+  // The message says which sign of life was seen: motion, or the sensor's noise still there at the end.
+  const lastNoise = round(windows[windows.length - 1]?.noiseFrameDiff ?? 0);
+  const moving = outcome(
+    "ok",
+    "picture_moving",
+    { medianFrameDiff: round(median), localChanges, lastNoise },
+    evidence,
+  );
   if (localChanges >= PICTURE_LIMITS.minLocalChanges) return moving;
   // Identical frames whose timestamps stand still are not evidence of a frozen picture.
   const timed = (w: PictureWindow): boolean =>
