@@ -1,4 +1,9 @@
-import type { PolicyProvenance, PolicyValue, PolicyValueOrigin } from "../domain/policyPreset.ts";
+import type {
+  PolicyPresetId,
+  PolicyProvenance,
+  PolicyValue,
+  PolicyValueOrigin,
+} from "../domain/policyPreset.ts";
 import type { Policy, ZoneKind } from "../domain/site.ts";
 import type { EnvOrigins } from "./envOverrides.ts";
 import { formatKeyPath } from "./keyPath.ts";
@@ -52,7 +57,11 @@ export interface ResolvedPolicy {
 }
 
 /** Runs on a document the schema accepted; `explicit` comes from takeExplicitKeys before validation. */
-export function resolvePolicy(config: ConfigInput, explicit: ExplicitKeys, env: EnvOrigins): ResolvedPolicy {
+export function resolvePolicy(
+  config: Pick<ConfigInput, "policy" | "parents">,
+  explicit: ExplicitKeys,
+  env: EnvOrigins,
+): ResolvedPolicy {
   const p = (config.policy ?? {}) as Record<string, unknown>;
   const presetId = config.policy?.preset ?? DEFAULT_PRESET;
   const preset = PRESETS[presetId];
@@ -159,4 +168,9 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 function show(value: unknown): string {
   return Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
+}
+
+/** What a preset yields in a file that sets nothing else: for `nurserywatch presets`. */
+export function presetPolicy(id: PolicyPresetId): PolicyProvenance {
+  return resolvePolicy({ policy: { preset: id } }, new Set(["policy.preset"]), new Map()).provenance;
 }

@@ -71,8 +71,8 @@ export const PRESETS: Readonly<Record<PolicyPresetId, PolicyPreset>> = {
         en: "Service specification for infant and toddler childcare institutions",
       },
       issuer: {
-        "zh-CN": "北京市卫生健康委员会（组织制定）",
-        en: "Beijing Municipal Health Commission (drafting organised by)",
+        "zh-CN": "北京市卫生健康委员会组织制定",
+        en: "drafted under the Beijing Municipal Health Commission",
       },
       number: null,
       clause: null,
@@ -103,12 +103,12 @@ export const PRESETS: Readonly<Record<PolicyPresetId, PolicyPreset>> = {
     id: "xigong",
     source: {
       title: {
-        "zh-CN": "西工区婴幼儿照护服务实施方案（描述性名称）",
-        en: "Xigong District implementation plan for infant care services (descriptive title)",
+        "zh-CN": "西工区婴幼儿照护服务实施方案",
+        en: "Xigong District implementation plan for infant care services",
       },
       issuer: {
-        "zh-CN": "西工区（发文机关此处未记录）",
-        en: "Xigong District (issuing office not recorded here)",
+        "zh-CN": "西工区，发文机关此处未记录",
+        en: "Xigong District; issuing office not recorded here",
       },
       number: null,
       clause: null,
@@ -120,8 +120,8 @@ export const PRESETS: Readonly<Record<PolicyPresetId, PolicyPreset>> = {
       },
       note: {
         "zh-CN":
-          "确切标题、文号和日期此处未记录。“24小时设防”按 requireMotionDetection 为 true 理解。内置默认值即此方案的值，但未选预设时家长观看和移动侦测要求保持关闭。",
-        en: "Exact title, document number and date not recorded here. '24-hour arming' is read as requireMotionDetection true. The built-in defaults are this plan's values, except that without a preset the parents' view and the motion-detection requirement stay off.",
+          "标题为描述性名称；确切标题、文号和日期此处未记录。“24小时设防”按 requireMotionDetection 为 true 理解。内置默认值即此方案的值，但未选预设时家长观看和移动侦测要求保持关闭。",
+        en: "The title is descriptive; the exact title, document number and date are not recorded here. '24-hour arming' is read as requireMotionDetection true. The built-in defaults are this plan's values, except that without a preset the parents' view and the motion-detection requirement stay off.",
       },
     },
     values: {
