@@ -81,8 +81,14 @@ export function resolvePolicy(
     const value =
       origin !== null ? explicitValue : Object.hasOwn(presetValues, key) ? presetValues[key] : fallback;
     const from = origin?.from ?? (Object.hasOwn(presetValues, key) ? "preset" : "default");
-    values[key] = { value, from, ...(origin?.variable === undefined ? {} : { variable: origin.variable }) };
-    return value;
+    // The report's copy: the policy and the report never share a list with the preset table.
+    const shown = structuredClone(value);
+    values[key] = {
+      value: shown,
+      from,
+      ...(origin?.variable === undefined ? {} : { variable: origin.variable }),
+    };
+    return structuredClone(value);
   };
 
   const policy = Object.fromEntries(
@@ -94,7 +100,7 @@ export function resolvePolicy(
           ? { ...DEFAULTS.policy.graceByKind, ...((p[key] as object | undefined) ?? {}) }
           : p[key];
       const value = pick(key, `policy.${key}`, given, fallback);
-      return [key, Array.isArray(value) ? [...(value as unknown[])] : value];
+      return [key, value];
     }),
   ) as unknown as Policy;
   const parentsEnabled = pick(
