@@ -1,6 +1,7 @@
 import type { CameraSummary, Verdict, ZoneSummary } from "../compliance/evaluate.ts";
 import type { Finding, FindingKind, FindingRef, FindingStatus, Subject } from "../domain/finding.ts";
 import type { DeviceObservation } from "../domain/observation.ts";
+import type { PolicyProvenance } from "../domain/policyPreset.ts";
 import type { Locale, Site } from "../domain/site.ts";
 import type { CheckRun } from "../check/runCheck.ts";
 import { findingText } from "./messages.ts";
@@ -51,6 +52,11 @@ export interface CheckReport {
   readonly zones: readonly ZoneSummary[];
   readonly cameras: readonly CameraSummary[];
   readonly devices: readonly ReportDevice[];
+  /**
+   * The preset and cited source the policy follows, and each value with where it came from
+   * (env, config, preset, default). Absent only for a site built in code rather than loaded.
+   */
+  readonly policy?: PolicyProvenance;
 }
 
 export function buildCheckReport(site: Site, run: CheckRun): CheckReport {
@@ -86,6 +92,7 @@ export function buildCheckReport(site: Site, run: CheckRun): CheckReport {
     zones: evaluation.zones,
     cameras: evaluation.cameras,
     devices: site.devices.map((d) => reportDevice(d.id, d.kind, run.observations.get(d.id))),
+    ...(site.policyProvenance === undefined ? {} : { policy: site.policyProvenance }),
   };
 }
 
