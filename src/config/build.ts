@@ -120,6 +120,7 @@ export function buildLoadedConfig(
       return parsed satisfies ViewingWindow;
     }),
     maxSessionsPerFamily: config.parents?.maxSessionsPerFamily ?? DEFAULTS.parents.maxSessionsPerFamily,
+    auditDays: config.parents?.auditDays ?? DEFAULTS.parents.auditDays,
   };
 
   return {

@@ -50,7 +50,12 @@ export const DEFAULTS = {
   device: { kind: "nvr" as (typeof DEVICE_KINDS)[number], timeoutSeconds: 5, maxConcurrency: 4 },
   zone: { private: false, minCameras: 1 },
   route: { afterSeconds: 0, severity: "critical" as (typeof ROUTE_SEVERITIES)[number] },
-  parents: { enabled: false, windows: ["Mon-Fri 08:00-17:30"] as readonly string[], maxSessionsPerFamily: 2 },
+  parents: {
+    enabled: false,
+    windows: ["Mon-Fri 08:00-17:30"] as readonly string[],
+    maxSessionsPerFamily: 2,
+    auditDays: 400,
+  },
   ledger: { keyFile: "var/monitor-ed25519.pem", signIntervalSeconds: 300 },
 } as const;
 
@@ -470,6 +475,15 @@ const ParentsSchema = Type.Object(
         minimum: 1,
         default: DEFAULTS.parents.maxSessionsPerFamily,
         description: "Concurrent viewer sessions per family.",
+      }),
+    ),
+    auditDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3650,
+        default: DEFAULTS.parents.auditDays,
+        description:
+          "Days the audit log of parents' viewing and access changes is kept (grants and revocations also stay in the ledger).",
       }),
     ),
   },

@@ -96,6 +96,8 @@ export interface ParentsConfig {
   /** In site.timezone; families may narrow them, never widen them. */
   readonly windows: readonly ViewingWindow[];
   readonly maxSessionsPerFamily: number;
+  /** Days the access audit log is kept. */
+  readonly auditDays: number;
 }
 
 export interface LedgerConfig {

@@ -11,6 +11,12 @@ export type LedgerEventType =
   | "maintenance.ended"
   | "monitor.started"
   | "monitor.stopped"
+  /** Parents' access (src/access): a family's grant set or removed, tokens issued or revoked. */
+  | "family.granted"
+  | "family.removed"
+  | "family.revoked"
+  | "token.issued"
+  | "token.revoked"
   /** An operator started a new chain (`ledger new-chain`): data names the head it does not extend. */
   | "ledger.new_chain";
 

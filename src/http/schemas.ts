@@ -209,6 +209,11 @@ const LEDGER_EVENT_TYPES = [
   "maintenance.ended",
   "monitor.started",
   "monitor.stopped",
+  "family.granted",
+  "family.removed",
+  "family.revoked",
+  "token.issued",
+  "token.revoked",
   "ledger.new_chain",
 ] as const satisfies readonly LedgerEventType[];
 

@@ -13,6 +13,8 @@ export interface Keys {
   readonly ledger: LedgerKeys;
   /** Maintenance window id -> site id, so a window can be ended by its id alone. */
   readonly maintenanceIndex: string;
+  /** Parents' access token SHA-256 hex -> {siteId, tokenId}: a token names no site, its hash finds it. */
+  readonly accessTokenIndex: string;
   /** One dashboard session, by the SHA-256 hex of its id. */
   readonly session: (idHash: string) => string;
   /** Short lock while one worker polls a device: a device is never polled by two workers at once. */
@@ -21,6 +23,8 @@ export interface Keys {
   readonly probeLock: (siteId: string, deviceId: string) => string;
   /** The same for a device's retention scans (beside its polls and probes, never twice at once). */
   readonly scanLock: (siteId: string, deviceId: string) => string;
+  /** Sorted set: a family's live viewer session ids by expiry (ms), what its cap counts (site slot). */
+  readonly viewerSessions: (siteId: string, familyId: string) => string;
   /** Every key this prefix owns, as a SCAN MATCH pattern (tests delete their keys with it). */
   readonly pattern: string;
 }
@@ -66,6 +70,14 @@ export interface SiteKeys {
   readonly maintenance: string;
   /** Sorted set: window id by its end. */
   readonly maintenanceByEnd: string;
+  /** Hash: family id -> Family JSON (parents' access). */
+  readonly families: string;
+  /** Hash: family id -> generation; bumped by a revocation, kept after removal so it never goes back. */
+  readonly familyGenerations: string;
+  /** Hash: token id -> AccessTokenRecord JSON (the token's SHA-256, never the token). */
+  readonly accessTokens: string;
+  /** Sorted set: AuditRecord JSON by time (ms); trimmed to parents.auditDays. */
+  readonly audit: string;
 }
 
 export interface LedgerKeys {
@@ -116,6 +128,10 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
         incidentIndex: `${s}:incidents:index`,
         maintenance: `${s}:maintenance`,
         maintenanceByEnd: `${s}:maintenance:byend`,
+        families: `${s}:access:families`,
+        familyGenerations: `${s}:access:generations`,
+        accessTokens: `${s}:access:tokens`,
+        audit: `${s}:access:audit`,
       };
     },
     ledger: {
@@ -126,6 +142,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       latestSignedHead: `${ledgerTag}:signedhead`,
     },
     maintenanceIndex: `${p}:maintenance:sites`,
+    accessTokenIndex: `${p}:access:tokenindex`,
     session: (idHash) => `${p}:session:${part(idHash, "session hash")}`,
     probeLock: (siteId, deviceId) =>
       `${p}:{site:${part(siteId, "site id")}}:probelock:${part(deviceId, "device id")}`,
@@ -133,6 +150,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       `${p}:{site:${part(siteId, "site id")}}:scanlock:${part(deviceId, "device id")}`,
     deviceLock: (siteId, deviceId) =>
       `${p}:{site:${part(siteId, "site id")}}:pollock:${part(deviceId, "device id")}`,
+    viewerSessions: (siteId, familyId) =>
+      `${p}:{site:${part(siteId, "site id")}}:access:viewers:${part(familyId, "family id")}`,
     pattern: `${p}:*`,
   };
 }

@@ -125,6 +125,7 @@ describe("the published example", () => {
       enabled: true,
       windows: [{ text: "Mon-Fri 08:00-17:30", days: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1050 }],
       maxSessionsPerFamily: 2,
+      auditDays: 400,
     });
     // The example follows the xigong preset: what the file leaves out comes from it, and says so.
     expect(config.site.policyProvenance).toMatchObject({ preset: "xigong", presetFrom: "config" });

@@ -30,6 +30,8 @@ describe("key builder", () => {
     expect(a.every((k) => k.startsWith("nw:{site:sunshine-01}:"))).toBe(true);
     expect(new Set(a).size).toBe(a.length);
     expect(slot(keys.site("other-site").lock)).not.toBe(slot(keys.site("sunshine-01").lock));
+    // A family's viewer sessions sit in its site's slot, beside the families and tokens.
+    expect(slot(keys.viewerSessions("sunshine-01", "fam-a"))).toBe(slot(keys.site("sunshine-01").families));
   });
 
   it("puts the ledger's keys in one slot of their own", () => {

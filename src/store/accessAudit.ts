@@ -1,0 +1,29 @@
+import type { Redis } from "ioredis";
+import type { AuditRecord } from "../domain/family.ts";
+import { parseJson } from "./bound.ts";
+import type { Keys } from "./keys.ts";
+
+/** The access audit log of each site: records by time, kept for a set number of days. */
+export interface AccessAuditRepository {
+  /** Appends the record and drops those older than `keepFromMs`. */
+  append(record: AuditRecord, keepFromMs: number): Promise<void>;
+  /** Records with fromMs <= at < toMs, oldest first. */
+  range(siteId: string, fromMs: number, toMs: number): Promise<AuditRecord[]>;
+}
+
+export function createAccessAuditRepository(redis: Redis, keys: Keys): AccessAuditRepository {
+  return {
+    async append(record, keepFromMs) {
+      const key = keys.site(record.siteId).audit;
+      await redis
+        .multi()
+        .zadd(key, Date.parse(record.at), JSON.stringify(record))
+        .zremrangebyscore(key, "-inf", `(${keepFromMs}`)
+        .exec();
+    },
+    async range(siteId, fromMs, toMs) {
+      const raw = await redis.zrangebyscore(keys.site(siteId).audit, fromMs, `(${toMs}`);
+      return raw.map((r) => parseJson<AuditRecord>(r)).filter((r): r is AuditRecord => r !== null);
+    },
+  };
+}
