@@ -5,6 +5,7 @@ import { checkCommand } from "./commands/check.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { describeCommand } from "./commands/describe.ts";
 import { discoverCommand } from "./commands/discover.ts";
+import { registerAccessCommands } from "./accessCommands.ts";
 import { keyNewCommand } from "./commands/key.ts";
 import {
   maintenanceAddCommand,
@@ -261,6 +262,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .action((opts: { json?: boolean }) => {
       setExit(presetsCommand({ json: opts.json === true }));
     });
+
+  registerAccessCommands(program, setExit);
 
   const key = program.command("key").description("API keys");
   key
