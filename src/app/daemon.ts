@@ -11,6 +11,7 @@ import { missingProbeFilters } from "../media/index.ts";
 import { createPictureRepository } from "../store/pictures.ts";
 import type { LoadedConfig } from "../config/types.ts";
 import type { Site } from "../domain/site.ts";
+import { createAccessService } from "../access/service.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { createMetrics } from "../http/metrics.ts";
 import { createHeadSigner } from "../ledger/headSigner.ts";
@@ -343,6 +344,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let httpUrl: string | null = null;
     if (opts.roles.http) {
       const sessions = createSessionRepository(redis, keys, now);
+      // Asks the configuration in force at each use: a reload that turns parents off, narrows
+      // the windows or makes a zone private applies at once.
+      const access = createAccessService({
+        redis,
+        keys,
+        ledger,
+        now,
+        newId: randomUUID,
+        site: (id) => {
+          const c = inForce.find((x) => x.site.id === id);
+          return c === undefined ? null : { site: c.site, parents: c.parents, publicUrl: c.http.publicUrl };
+        },
+      });
       const ports = createHttpPorts({
         configs: () => inForce,
         redis,
@@ -354,6 +368,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         reports,
         devices,
         sessions,
+        access,
         workersAlive: async () => (await queue.getWorkersCount()) > 0,
         ...(schedules === null ? {} : { schedulesComplete: () => schedules.complete() }),
         queueDepths: async () => {

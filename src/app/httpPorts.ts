@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { AccessService } from "../access/service.ts";
 import { deploymentApiKeys } from "../config/apiKeys.ts";
 import type { LoadedConfig } from "../config/types.ts";
 import type { Subject } from "../domain/finding.ts";
@@ -36,6 +37,8 @@ export interface HttpPortsDeps {
   readonly reports: ReportRepository;
   readonly devices: DeviceRepository;
   readonly sessions: SessionRepository;
+  /** Families, parents' tokens and the access audit; absent: no family or audit routes. */
+  readonly access?: AccessService;
   /** Whether this deployment's workers are alive (BullMQ's worker list for the poll queue). */
   readonly workersAlive: () => Promise<boolean>;
   /** Whether every configured device has its job schedulers; absent in a process that keeps none. */
@@ -163,6 +166,7 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
       declare: (decl) => d.engine.declareMaintenance(decl),
       end: (id, by) => d.engine.endMaintenance(id, by),
     },
+    ...(d.access === undefined ? {} : { access: d.access }),
     sessions: {
       create: (s) => d.sessions.create(s),
       get: (idHash) => d.sessions.get(idHash),

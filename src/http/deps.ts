@@ -1,3 +1,4 @@
+import type { AccessService } from "../access/service.ts";
 import type { DeploymentApiKey } from "../config/types.ts";
 import type { FindingKind } from "../domain/finding.ts";
 import type { LedgerEntry, SignedHead } from "../domain/ledger.ts";
@@ -39,6 +40,8 @@ export interface HttpDeps {
   report(query: ReportQuery): Promise<SiteReport>;
   readonly maintenance: MaintenancePort;
   readonly sessions: SessionsPort;
+  /** Families, parents' tokens and the access audit (src/access); absent: no family or audit routes. */
+  readonly access?: AccessService;
   /** Whether the daemon can do its job: Redis reachable, workers alive (heartbeats fresh). */
   readiness(): Promise<Readiness>;
   readonly options?: Partial<HttpOptions>;

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import type { RouteContext } from "./context.ts";
 import { DEFAULT_HTTP_OPTIONS, InvalidCursorError, type HttpDeps } from "./deps.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
+import { familyRoutes } from "./routes/families.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
 import { maintenanceRoutes } from "./routes/maintenance.ts";
@@ -162,6 +163,10 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
         { name: "report", description: "Compliance over a period." },
         { name: "maintenance", description: "Maintenance windows (declare and end: admin only)." },
         { name: "health", description: "Liveness, readiness and metrics." },
+        {
+          name: "families",
+          description: "Parents' access: families, tokens, the audit log (changes: admin only).",
+        },
       ],
     },
   });
@@ -176,6 +181,7 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     ledgerRoutes(instance, ctx);
     reportRoutes(instance, ctx);
     maintenanceRoutes(instance, ctx);
+    if (deps.access !== undefined) familyRoutes(instance, ctx, deps.access);
     dashboardRoutes(instance, ctx);
     done();
   });

@@ -14,16 +14,21 @@ export interface AccessAuditRepository {
 export function createAccessAuditRepository(redis: Redis, keys: Keys): AccessAuditRepository {
   return {
     async append(record, keepFromMs) {
-      const key = keys.site(record.siteId).audit;
+      const k = keys.site(record.siteId);
+      // Records of one millisecond sort by their member: a zero-padded sequence keeps them in
+      // the order they were written (and two equal records apart).
+      const seq = await redis.incr(k.auditSeq);
       await redis
         .multi()
-        .zadd(key, Date.parse(record.at), JSON.stringify(record))
-        .zremrangebyscore(key, "-inf", `(${keepFromMs}`)
+        .zadd(k.audit, Date.parse(record.at), `${String(seq).padStart(15, "0")} ${JSON.stringify(record)}`)
+        .zremrangebyscore(k.audit, "-inf", `(${keepFromMs}`)
         .exec();
     },
     async range(siteId, fromMs, toMs) {
       const raw = await redis.zrangebyscore(keys.site(siteId).audit, fromMs, `(${toMs}`);
-      return raw.map((r) => parseJson<AuditRecord>(r)).filter((r): r is AuditRecord => r !== null);
+      return raw
+        .map((r) => parseJson<AuditRecord>(r.slice(r.indexOf(" ") + 1)))
+        .filter((r): r is AuditRecord => r !== null);
     },
   };
 }

@@ -76,8 +76,10 @@ export interface SiteKeys {
   readonly familyGenerations: string;
   /** Hash: token id -> AccessTokenRecord JSON (the token's SHA-256, never the token). */
   readonly accessTokens: string;
-  /** Sorted set: AuditRecord JSON by time (ms); trimmed to parents.auditDays. */
+  /** Sorted set: "<seq> <AuditRecord JSON>" by time (ms); trimmed to parents.auditDays. */
   readonly audit: string;
+  /** Counter: orders audit records written within the same millisecond. */
+  readonly auditSeq: string;
 }
 
 export interface LedgerKeys {
@@ -132,6 +134,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
         familyGenerations: `${s}:access:generations`,
         accessTokens: `${s}:access:tokens`,
         audit: `${s}:access:audit`,
+        auditSeq: `${s}:access:audit-seq`,
       };
     },
     ledger: {

@@ -71,7 +71,11 @@ describe("access service on Redis", () => {
     for (const key of await t.allKeys()) {
       const type = await c.type(key);
       const dump =
-        type === "hash" ? JSON.stringify(await c.hgetall(key)) : JSON.stringify(await c.zrange(key, 0, -1));
+        type === "hash"
+          ? JSON.stringify(await c.hgetall(key))
+          : type === "zset"
+            ? JSON.stringify(await c.zrange(key, 0, -1))
+            : String(await c.get(key));
       expect(dump, key).not.toContain(issued.token);
     }
     expect(JSON.stringify(await c.hgetall(t.keys.accessTokenIndex))).toContain(hashToken(issued.token));
