@@ -6,6 +6,7 @@ import type { Ledger } from "../ledger/ledger.ts";
 import { createAccessAuditRepository } from "../store/accessAudit.ts";
 import { createAccessTokenRepository } from "../store/accessTokens.ts";
 import { createFamilyRepository } from "../store/families.ts";
+import { createViewerSessionRepository } from "../store/viewerSessions.ts";
 import type { Keys } from "../store/keys.ts";
 import { AccessInputError, NoPublicUrlError, ParentsDisabledError, UnknownFamilyError } from "./errors.ts";
 import { checkGrant, type GrantRequest } from "./grants.ts";
@@ -56,6 +57,10 @@ export interface AccessService {
   resolveToken(token: string): Promise<ResolvedToken | null>;
   /** Writes one audit record (kept parents.auditDays). */
   audit(siteId: string, event: AuditEvent, by: string): Promise<AuditRecord>;
+  /** The site as configured now (null when not configured). */
+  site(siteId: string): AccessSite | null;
+  /** Whether any configured site lets parents view (else no parent route exists). */
+  parentsEnabled(): boolean;
   /** Audit records of the site with fromMs <= at < toMs, oldest first. */
   auditRange(siteId: string, fromMs: number, toMs: number): Promise<AuditRecord[]>;
 }
@@ -68,12 +73,15 @@ export interface AccessServiceOptions {
   readonly newId: () => string;
   /** The site as configured now (a reload changes it), or null when not configured. */
   readonly site: (siteId: string) => AccessSite | null;
+  /** Every configured site id (a reload changes them). */
+  readonly siteIds: () => readonly string[];
 }
 
 export function createAccessService(o: AccessServiceOptions): AccessService {
   const families = createFamilyRepository(o.redis, o.keys);
   const tokens = createAccessTokenRepository(o.redis, o.keys);
   const auditLog = createAccessAuditRepository(o.redis, o.keys);
+  const viewers = createViewerSessionRepository(o.redis, o.keys);
   const iso = (ms: number): string => new Date(ms).toISOString();
 
   const enabledSite = (siteId: string): AccessSite => {
@@ -139,6 +147,7 @@ export function createAccessService(o: AccessServiceOptions): AccessService {
       await families.bumpGeneration(siteId, familyId);
       await families.remove(siteId, familyId);
       await tokens.remove(await tokens.ofFamily(siteId, familyId));
+      await viewers.clearFamily(siteId, familyId);
       await audit(siteId, { type: "family.removed", familyId }, by);
     },
 
@@ -197,6 +206,7 @@ export function createAccessService(o: AccessServiceOptions): AccessService {
       const generation = await families.bumpGeneration(siteId, familyId);
       await o.ledger.append("family.revoked", siteId, { familyId, generation, by });
       await tokens.remove(await tokens.ofFamily(siteId, familyId));
+      await viewers.clearFamily(siteId, familyId);
       await audit(siteId, { type: "family.revoked", familyId, generation }, by);
       return generation;
     },
@@ -217,6 +227,10 @@ export function createAccessService(o: AccessServiceOptions): AccessService {
     },
 
     audit,
+
+    site: (siteId) => o.site(siteId),
+
+    parentsEnabled: () => o.siteIds().some((id) => o.site(id)?.parents.enabled === true),
 
     async auditRange(siteId, fromMs, toMs) {
       return auditLog.range(siteId, fromMs, toMs);

@@ -356,6 +356,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           const c = inForce.find((x) => x.site.id === id);
           return c === undefined ? null : { site: c.site, parents: c.parents, publicUrl: c.http.publicUrl };
         },
+        siteIds: () => inForce.map((c) => c.site.id),
       });
       const ports = createHttpPorts({
         configs: () => inForce,

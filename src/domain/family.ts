@@ -39,6 +39,20 @@ export interface AccessTokenRecord {
   readonly expiresAt: string;
 }
 
+/** A parent's viewer session as stored (the cookie holds its id; Redis only the id's hash). */
+export interface ViewerSession {
+  readonly siteId: string;
+  readonly familyId: string;
+  /** SHA-256 hex of the session id. */
+  readonly idHash: string;
+  /** The family's generation when it started: a revocation of the family ends it. */
+  readonly generation: number;
+  /** The token it was opened with (its id, never the token). */
+  readonly tokenId: string;
+  readonly startedAt: string;
+  readonly expiresAt: string;
+}
+
 /** Why a parent is refused (audited with the refusal; the parent sees one uniform error). */
 export type DenialReason =
   "expired" | "revoked" | "outside_window" | "camera_not_granted" | "cap_reached" | "unknown_token";

@@ -25,6 +25,8 @@ export interface Keys {
   readonly scanLock: (siteId: string, deviceId: string) => string;
   /** Sorted set: a family's live viewer session ids by expiry (ms), what its cap counts (site slot). */
   readonly viewerSessions: (siteId: string, familyId: string) => string;
+  /** One viewer session (ViewerSession JSON, expiring with it), by the SHA-256 hex of its id (site slot). */
+  readonly viewerSession: (siteId: string, idHash: string) => string;
   /** Every key this prefix owns, as a SCAN MATCH pattern (tests delete their keys with it). */
   readonly pattern: string;
 }
@@ -155,6 +157,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       `${p}:{site:${part(siteId, "site id")}}:pollock:${part(deviceId, "device id")}`,
     viewerSessions: (siteId, familyId) =>
       `${p}:{site:${part(siteId, "site id")}}:access:viewers:${part(familyId, "family id")}`,
+    viewerSession: (siteId, idHash) =>
+      `${p}:{site:${part(siteId, "site id")}}:access:viewer:${part(idHash, "session hash")}`,
     pattern: `${p}:*`,
   };
 }

@@ -5,10 +5,10 @@ import {
   ParentsDisabledError,
   UnknownFamilyError,
 } from "../../src/access/errors.ts";
-import { createAccessService, type AccessSite } from "../../src/access/service.ts";
+import type { AccessSite } from "../../src/access/service.ts";
 import { hashToken } from "../../src/access/tokens.ts";
 import { useTestRedis } from "../store/testRedis.ts";
-import { accessSite, MON_10, PARENTS, SITE } from "./fixture.ts";
+import { accessSite, MON_10, PARENTS, SITE, testAccess } from "./fixture.ts";
 
 describe("access service on Redis", () => {
   const redis = useTestRedis();
@@ -16,21 +16,7 @@ describe("access service on Redis", () => {
   function setup(site: AccessSite = accessSite()) {
     const t = redis();
     let now = MON_10;
-    let n = 0;
-    const ledgered: { type: string; data: Record<string, unknown> }[] = [];
-    const service = createAccessService({
-      redis: t.connect(),
-      keys: t.keys,
-      ledger: {
-        append: (type, siteId, data) => {
-          ledgered.push({ type, data: { ...data } });
-          return Promise.resolve({ seq: ledgered.length, at: "", type, siteId, data, prev: "", hash: "" });
-        },
-      },
-      now: () => now,
-      newId: () => `id-${++n}`,
-      site: (id) => (id === SITE.id ? site : null),
-    });
+    const { service, ledgered } = testAccess(t, new Map([[SITE.id, site]]), () => now);
     return { t, service, ledgered, advance: (ms: number) => (now += ms) };
   }
   const family = { id: "fam-a", name: "Li family", zones: ["room-a"], cameras: [], windows: [] };

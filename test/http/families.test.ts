@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { createAccessService, type AccessSite } from "../../src/access/service.ts";
+import type { AccessSite } from "../../src/access/service.ts";
 import type { SiteInfo } from "../../src/http/deps.ts";
 import { createHttpServer } from "../../src/http/server.ts";
 import { healthySite } from "../compliance/builders.ts";
-import { accessSite, PARENTS, SITE } from "../access/fixture.ts";
+import { accessSite, PARENTS, SITE, testAccess } from "../access/fixture.ts";
 import { useTestRedis } from "../store/testRedis.ts";
 import { createFakeWorld, SUNSHINE } from "./fakes.ts";
 
@@ -22,18 +22,7 @@ describe("families API", () => {
         accessSite({ site: healthySite({ id: "moon-02" }), parents: { ...PARENTS, enabled: false } }),
       ],
     ]);
-    let n = 0;
-    const access = createAccessService({
-      redis: t.connect(),
-      keys: t.keys,
-      ledger: {
-        append: (type, siteId, data) =>
-          Promise.resolve({ seq: 1, at: "", type, siteId, data, prev: "", hash: "" }),
-      },
-      now: () => world.clock.now,
-      newId: () => `a${++n}`,
-      site: (id) => sites.get(id) ?? null,
-    });
+    const { service: access } = testAccess(t, sites, () => world.clock.now);
     const server = createHttpServer({ ...world.deps, access });
     const call = (method: "GET" | "POST" | "DELETE", url: string, key: string, body?: object) =>
       server.app.inject({

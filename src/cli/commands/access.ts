@@ -54,6 +54,7 @@ export async function withAccess<T>(
         id === config.site.id
           ? { site: config.site, parents: config.parents, publicUrl: config.http.publicUrl }
           : null,
+      siteIds: () => [config.site.id],
     });
     return await work(access, config);
   } catch (err) {
