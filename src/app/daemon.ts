@@ -12,6 +12,7 @@ import { createPictureRepository } from "../store/pictures.ts";
 import type { LoadedConfig } from "../config/types.ts";
 import type { Site } from "../domain/site.ts";
 import { createAccessService } from "../access/service.ts";
+import { createViewerService } from "../access/viewers.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
 import { createMetrics } from "../http/metrics.ts";
 import { createHeadSigner } from "../ledger/headSigner.ts";
@@ -358,6 +359,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         },
         siteIds: () => inForce.map((c) => c.site.id),
       });
+      const viewers = createViewerService({ redis, keys, access, now });
       const ports = createHttpPorts({
         configs: () => inForce,
         redis,
@@ -370,6 +372,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         devices,
         sessions,
         access,
+        viewers,
         workersAlive: async () => (await queue.getWorkersCount()) > 0,
         ...(schedules === null ? {} : { schedulesComplete: () => schedules.complete() }),
         queueDepths: async () => {

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { AccessService } from "../access/service.ts";
+import type { ViewerService } from "../access/viewers.ts";
 import { deploymentApiKeys } from "../config/apiKeys.ts";
 import type { LoadedConfig } from "../config/types.ts";
 import type { Subject } from "../domain/finding.ts";
@@ -39,6 +40,8 @@ export interface HttpPortsDeps {
   readonly sessions: SessionRepository;
   /** Families, parents' tokens and the access audit; absent: no family or audit routes. */
   readonly access?: AccessService;
+  /** Parents' viewer sessions (the /p/ routes). */
+  readonly viewers?: ViewerService;
   /** Whether this deployment's workers are alive (BullMQ's worker list for the poll queue). */
   readonly workersAlive: () => Promise<boolean>;
   /** Whether every configured device has its job schedulers; absent in a process that keeps none. */
@@ -167,6 +170,7 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
       end: (id, by) => d.engine.endMaintenance(id, by),
     },
     ...(d.access === undefined ? {} : { access: d.access }),
+    ...(d.viewers === undefined ? {} : { viewers: d.viewers }),
     sessions: {
       create: (s) => d.sessions.create(s),
       get: (idHash) => d.sessions.get(idHash),

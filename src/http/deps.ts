@@ -1,4 +1,5 @@
 import type { AccessService } from "../access/service.ts";
+import type { ViewerService } from "../access/viewers.ts";
 import type { DeploymentApiKey } from "../config/types.ts";
 import type { FindingKind } from "../domain/finding.ts";
 import type { LedgerEntry, SignedHead } from "../domain/ledger.ts";
@@ -42,6 +43,8 @@ export interface HttpDeps {
   readonly sessions: SessionsPort;
   /** Families, parents' tokens and the access audit (src/access); absent: no family or audit routes. */
   readonly access?: AccessService;
+  /** Parents' viewer sessions; with access, the /p/ routes exist (while some site lets parents view). */
+  readonly viewers?: ViewerService;
   /** Whether the daemon can do its job: Redis reachable, workers alive (heartbeats fresh). */
   readiness(): Promise<Readiness>;
   readonly options?: Partial<HttpOptions>;

@@ -11,6 +11,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { ledgerRoutes } from "./routes/ledger.ts";
 import { maintenanceRoutes } from "./routes/maintenance.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { parentRoutes } from "./routes/parents.ts";
 import { reportRoutes } from "./routes/report.ts";
 import { statusRoutes } from "./routes/status.ts";
 import { violationRoutes } from "./routes/violations.ts";
@@ -182,6 +183,8 @@ export function createHttpServer(deps: HttpDeps): HttpServer {
     reportRoutes(instance, ctx);
     maintenanceRoutes(instance, ctx);
     if (deps.access !== undefined) familyRoutes(instance, ctx, deps.access);
+    if (deps.access !== undefined && deps.viewers !== undefined)
+      parentRoutes(instance, ctx, deps.access, deps.viewers);
     dashboardRoutes(instance, ctx);
     done();
   });
