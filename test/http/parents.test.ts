@@ -76,6 +76,31 @@ describe("parent routes /p/", () => {
     await server.stop();
   });
 
+  test("the session says which cameras play now; outside the hours none, revoked or without a cookie: refused", async () => {
+    const { start, token, server, world, access } = await setup();
+    // Ten minutes before the site's hours end: the session outlives them.
+    world.clock.now = Date.parse("2026-03-02T17:20:00+08:00");
+    const cookie = String((await start({ token })).headers["set-cookie"]).split(";")[0] ?? "";
+    const state = (c?: string) =>
+      server.app.inject({
+        method: "GET",
+        url: "/p/session",
+        ...(c === undefined ? {} : { headers: { cookie: c } }),
+      });
+    const now = await state(cookie);
+    expect(now.statusCode, now.body).toBe(200);
+    expect(now.json()).toMatchObject({
+      familyId: "fam-li",
+      cameras: [{ id: "cam1", name: "Camera 1", live: true }],
+    });
+    world.clock.now = Date.parse("2026-03-02T17:30:00+08:00");
+    expect((await state(cookie)).json()).toMatchObject({ cameras: [{ id: "cam1", live: false }] });
+    expect((await state()).statusCode).toBe(403);
+    await access.revokeFamily(SITE.id, "fam-li", "ops");
+    expect((await state(cookie)).statusCode).toBe(403);
+    await server.stop();
+  });
+
   test("wrong tokens are refused alike, then rate limited; a real family outside its hours is not locked out", async () => {
     const { start, token, world, server } = await setup(accessSite(), 3);
     world.clock.now = Date.parse("2026-03-02T18:00:00+08:00");

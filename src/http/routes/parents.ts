@@ -2,6 +2,8 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { AccessService } from "../../access/service.ts";
 import type { ViewerService } from "../../access/viewers.ts";
+import { authorize } from "../../access/authorize.ts";
+import { grantedCameras } from "../../access/grants.ts";
 import { failedLogin, refuseThrottled } from "../auth.ts";
 import type { RouteContext } from "../context.ts";
 import { cookieIsSecure } from "../session.ts";
@@ -104,6 +106,28 @@ export function parentRoutes(
         return reply.code(201).send({ cameras: started.cameras, expiresAt: started.session.expiresAt });
       },
     );
+
+    // What the parent page shows: the family's cameras and, for each, whether it plays now
+    // (outside_window is the one reason worth telling a family; anything else is the uniform 403).
+    r.get("/p/session", { schema: hidden }, async (request, reply) => {
+      const cookie = request.cookies[VIEWER_COOKIE];
+      const view = cookie === undefined ? null : await viewers.view(cookie);
+      const now = ctx.deps.now();
+      if (view === null || view.family === null) return deny(reply);
+      const { family } = view;
+      const cameras = view.site.cameras
+        .filter((c) => grantedCameras(view.site, family).has(c.id))
+        .map((c) => ({ id: c.id, name: c.name, decision: authorize(view, c.id, now) }));
+      const dead =
+        cameras.length === 0 ||
+        cameras.some((c) => !c.decision.allowed && c.decision.reason !== "outside_window");
+      if (dead) return deny(reply);
+      return {
+        familyId: family.id,
+        expiresAt: view.session.expiresAt,
+        cameras: cameras.map((c) => ({ id: c.id, name: c.name, live: c.decision.allowed })),
+      };
+    });
 
     r.delete("/p/session", { schema: hidden }, async (request, reply) => {
       const cookie = request.cookies[VIEWER_COOKIE];
