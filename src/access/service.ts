@@ -34,12 +34,23 @@ export interface IssuedToken {
   readonly token: string;
 }
 
-/** A token that checked out: its record and its family as they are now. */
-export interface ResolvedToken {
-  readonly record: AccessTokenRecord;
-  readonly family: Family;
-  readonly site: AccessSite;
-}
+/** A token checked: its record and family as they are now, or why it opens nothing. */
+export type TokenCheck =
+  | {
+      readonly ok: true;
+      readonly record: AccessTokenRecord;
+      readonly family: Family;
+      readonly site: AccessSite;
+    }
+  /** Matches no token (or one of a site where parents cannot view): nothing to audit it against. */
+  | { readonly ok: false; readonly reason: "unknown_token" }
+  /** A real token of a known family that no longer opens anything: audited with the reason. */
+  | {
+      readonly ok: false;
+      readonly reason: "expired" | "revoked";
+      readonly siteId: string;
+      readonly familyId: string;
+    };
 
 /** Families, tokens and the audit log (DESIGN.md §6); every change also goes into the ledger. */
 export interface AccessService {
@@ -54,7 +65,7 @@ export interface AccessService {
   /** Revokes every token and session of the family at once; returns its new generation. */
   revokeFamily(siteId: string, familyId: string, by: string): Promise<number>;
   /** The token's record and family when it is known, unexpired and of the family's current generation. */
-  resolveToken(token: string): Promise<ResolvedToken | null>;
+  resolveToken(token: string): Promise<TokenCheck>;
   /** Writes one audit record (kept parents.auditDays). */
   audit(siteId: string, event: AuditEvent, by: string): Promise<AuditRecord>;
   /** The site as configured now (null when not configured). */
@@ -128,7 +139,8 @@ export function createAccessService(o: AccessServiceOptions): AccessService {
         maxSessions: family.maxSessions,
       };
       // Ledger first: a grant in force is always on the record.
-      await o.ledger.append("family.granted", siteId, { ...grant, name: family.name, by });
+      // The family's name stays out of the ledger: it can never be erased from there.
+      await o.ledger.append("family.granted", siteId, { ...grant, by });
       await families.put(family);
       await audit(siteId, { type: "family.granted", ...grant }, by);
       return family;
@@ -205,25 +217,29 @@ export function createAccessService(o: AccessServiceOptions): AccessService {
       await familyOf(siteId, familyId);
       const generation = await families.bumpGeneration(siteId, familyId);
       await o.ledger.append("family.revoked", siteId, { familyId, generation, by });
-      await tokens.remove(await tokens.ofFamily(siteId, familyId));
+      // Its tokens stay until they expire, dead by their generation: a parent who tries one is
+      // audited as revoked, not as a stranger.
       await viewers.clearFamily(siteId, familyId);
       await audit(siteId, { type: "family.revoked", familyId, generation }, by);
       return generation;
     },
 
     async resolveToken(token) {
-      if (!isTokenShaped(token)) return null;
+      const unknown = { ok: false, reason: "unknown_token" } as const;
+      if (!isTokenShaped(token)) return unknown;
       const record = await tokens.byHash(hashToken(token));
-      if (record === null) return null;
+      if (record === null) return unknown;
       const site = o.site(record.siteId);
-      if (site === null || !site.parents.enabled) return null;
-      if (Date.parse(record.expiresAt) <= o.now()) return null;
+      if (site === null || !site.parents.enabled) return unknown;
+      const refused = (reason: "expired" | "revoked") =>
+        ({ ok: false, reason, siteId: record.siteId, familyId: record.familyId }) as const;
+      if (Date.parse(record.expiresAt) <= o.now()) return refused("expired");
       const [family, generation] = await Promise.all([
         families.get(record.siteId, record.familyId),
         families.generation(record.siteId, record.familyId),
       ]);
-      if (family === null || generation !== record.generation) return null;
-      return { record, family, site };
+      if (family === null || generation !== record.generation) return refused("revoked");
+      return { ok: true, record, family, site };
     },
 
     audit,

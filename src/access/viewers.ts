@@ -21,7 +21,10 @@ export interface StartedSession {
 
 export type StartResult =
   | { readonly ok: true; readonly started: StartedSession }
-  | { readonly ok: false; readonly reason: "unknown_token" | "outside_window" | "cap_reached" };
+  | {
+      readonly ok: false;
+      readonly reason: "unknown_token" | "expired" | "revoked" | "outside_window" | "cap_reached";
+    };
 
 /** Parents' viewer sessions: a token traded for a session, every view decided by authorize(). */
 export interface ViewerService {
@@ -88,7 +91,15 @@ export function createViewerService(o: ViewerServiceOptions): ViewerService {
       const resolved = await o.access.resolveToken(token);
       // An unknown token names no site or family: there is nothing to audit it against (the
       // HTTP layer counts it against the client's address).
-      if (resolved === null) return { ok: false, reason: "unknown_token" };
+      if (!resolved.ok && resolved.reason === "unknown_token") return { ok: false, reason: "unknown_token" };
+      if (!resolved.ok) {
+        await o.access.audit(
+          resolved.siteId,
+          { type: "access.denied", familyId: resolved.familyId, cameraId: null, reason: resolved.reason },
+          "parent",
+        );
+        return { ok: false, reason: resolved.reason };
+      }
       const { record, family, site } = resolved;
       const now = o.now();
       const deny = async (reason: "outside_window" | "cap_reached"): Promise<StartResult> => {

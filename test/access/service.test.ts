@@ -17,7 +17,12 @@ describe("access service on Redis", () => {
     const t = redis();
     let now = MON_10;
     const { service, ledgered } = testAccess(t, new Map([[SITE.id, site]]), () => now);
-    return { t, service, ledgered, advance: (ms: number) => (now += ms) };
+    /** The family a token opens, or why it opens nothing. */
+    const opens = async (token: string) => {
+      const r = await service.resolveToken(token);
+      return r.ok ? r.family.id : r.reason;
+    };
+    return { t, service, ledgered, opens, advance: (ms: number) => (now += ms) };
   }
   const family = { id: "fam-a", name: "Li family", zones: ["room-a"], cameras: [], windows: [] };
 
@@ -49,7 +54,7 @@ describe("access service on Redis", () => {
   });
 
   test("a token is stored only as its hash and resolves until it expires", async () => {
-    const { service, t, advance } = setup();
+    const { service, t, advance, opens } = setup();
     await service.putFamily(SITE.id, family, "ops");
     const issued = await service.issueToken(SITE.id, "fam-a", 3_600_000, "ops");
     expect(issued.url).toBe(`https://watch.example.cn/p/#t=${issued.token}`);
@@ -65,30 +70,34 @@ describe("access service on Redis", () => {
       expect(dump, key).not.toContain(issued.token);
     }
     expect(JSON.stringify(await c.hgetall(t.keys.accessTokenIndex))).toContain(hashToken(issued.token));
-    expect((await service.resolveToken(issued.token))?.family.id).toBe("fam-a");
-    expect(
-      await service.resolveToken(issued.token.replace(/.$/, (ch) => (ch === "A" ? "B" : "A"))),
-    ).toBeNull();
+    expect(await opens(issued.token)).toBe("fam-a");
+    expect(await opens(issued.token.replace(/.$/, (ch) => (ch === "A" ? "B" : "A")))).toBe("unknown_token");
+    expect(await opens("not a token")).toBe("unknown_token");
     advance(3_600_000);
-    expect(await service.resolveToken(issued.token)).toBeNull();
+    expect(await service.resolveToken(issued.token)).toEqual({
+      ok: false,
+      reason: "expired",
+      siteId: SITE.id,
+      familyId: "fam-a",
+    });
   });
 
   test("revoking one token leaves the others; revoking the family kills all of them at once", async () => {
-    const { service, ledgered } = setup();
+    const { service, ledgered, opens } = setup();
     await service.putFamily(SITE.id, family, "ops");
     const a = await service.issueToken(SITE.id, "fam-a", 86_400_000, "ops");
     const b = await service.issueToken(SITE.id, "fam-a", 86_400_000, "ops");
     const c = await service.issueToken(SITE.id, "fam-a", 86_400_000, "ops");
     expect((await service.revokeToken(SITE.id, a.tokenId, "ops"))?.tokenId).toBe(a.tokenId);
     expect(await service.revokeToken(SITE.id, a.tokenId, "ops")).toBeNull();
-    expect(await service.resolveToken(a.token)).toBeNull();
-    expect(await service.resolveToken(b.token)).not.toBeNull();
+    expect(await opens(a.token)).toBe("unknown_token");
+    expect(await opens(b.token)).toBe("fam-a");
     expect(await service.revokeFamily(SITE.id, "fam-a", "ops")).toBe(1);
-    expect(await service.resolveToken(b.token)).toBeNull();
-    expect(await service.resolveToken(c.token)).toBeNull();
+    expect(await opens(b.token)).toBe("revoked");
+    expect(await opens(c.token)).toBe("revoked");
     // A token issued after the revocation works again.
     const d = await service.issueToken(SITE.id, "fam-a", 86_400_000, "ops");
-    expect(await service.resolveToken(d.token)).not.toBeNull();
+    expect(await opens(d.token)).toBe("fam-a");
     expect(ledgered.map((l) => l.type)).toEqual([
       "family.granted",
       "token.issued",
@@ -102,13 +111,13 @@ describe("access service on Redis", () => {
   });
 
   test("a removed family's tokens die, also when a family of the same id is added again", async () => {
-    const { service } = setup();
+    const { service, opens } = setup();
     await service.putFamily(SITE.id, family, "ops");
     const a = await service.issueToken(SITE.id, "fam-a", 86_400_000, "ops");
     await service.removeFamily(SITE.id, "fam-a", "ops");
     expect(await service.listFamilies(SITE.id)).toEqual([]);
     await service.putFamily(SITE.id, family, "ops");
-    expect(await service.resolveToken(a.token)).toBeNull();
+    expect(await opens(a.token)).toBe("unknown_token");
     await expect(service.removeFamily(SITE.id, "nobody", "ops")).rejects.toThrow(UnknownFamilyError);
     await expect(service.issueToken(SITE.id, "nobody", 1000, "ops")).rejects.toThrow(UnknownFamilyError);
   });

@@ -68,13 +68,14 @@ describe("viewer sessions on Redis", () => {
     });
     await service.revokeFamily(SITE.id, "fam-li", "ops");
     expect(await viewers.check(s.started.cookie, "cam1")).toEqual({ allowed: false, reason: "revoked" });
-    expect((await viewers.start(token)).ok).toBe(false);
+    expect(await viewers.start(token)).toEqual({ ok: false, reason: "revoked" });
     expect(await types()).toEqual([
       "family.granted",
       "token.issued",
       "session.started",
       "access.denied",
       "family.revoked",
+      "access.denied",
       "access.denied",
     ]);
   });

@@ -64,6 +64,7 @@ describe("the daemon serves parents' access", () => {
       "token.issued",
       "session.started",
       "family.revoked",
+      "access.denied",
     ]);
     const ledger = (await (await fetch(`${base}/api/v1/ledger?limit=1000`, { headers: admin })).json()) as {
       entries: { type: string }[];
