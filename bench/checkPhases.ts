@@ -2,11 +2,10 @@
  * CPU of each phase of ONE cold check, as `nurserywatch check` runs it (config loading, ONVIF
  * polling, rules, report, text): run it on a site of many devices and on one of few, in fresh
  * processes, and the difference says where the per-device cost of the CLI goes (issue 13 §3).
- * OBSERVE=0 skips the polling. Usage: tsx bench/checkPhases.ts SITE.yaml (prints one JSON line).
+ * OBSERVE=0 checks no device (config loading only). Usage: tsx bench/checkPhases.ts SITE.yaml (prints one JSON line).
  */
 import { loadConfig, processEnv } from "../src/config/load.ts";
-import { evaluateSite } from "../src/compliance/evaluate.ts";
-import { createOnvifSession, observeDevice } from "../src/onvif/index.ts";
+import { runCheck } from "../src/check/runCheck.ts";
 import { buildCheckReport } from "../src/report/checkReport.ts";
 import { renderCheckText } from "../src/report/renderText.ts";
 import { createLogger } from "../src/logging/logger.ts";
@@ -26,23 +25,11 @@ const config = await loadConfig(process.argv[2]!, processEnv());
 mark("loadConfig");
 const http = createDeviceHttp();
 const logger = createLogger({ level: "info" });
-const site = config.site;
-const entries = await Promise.all(
-  (process.env.OBSERVE === "0" ? [] : site.devices).map(async (device) => {
-    const cameras = site.cameras.filter((c) => c.device === device.id);
-    const session = createOnvifSession({ device, http, now: Date.now, logger });
-    return [
-      device.id,
-      await observeDevice({ session, cameras, policy: site.policy, now: Date.now, withStreamUris: false }),
-    ] as const;
-  }),
-);
-mark("observe");
-const observations = new Map(entries);
-const evaluation = evaluateSite(site, observations, Date.now(), undefined);
-const run = { startedAt: 0, finishedAt: Date.now(), observations, evaluation };
-mark("evaluate");
-const report = buildCheckReport(config.site, run);
+const site = process.env.OBSERVE === "0" ? { ...config.site, devices: [], cameras: [] } : config.site;
+// runCheck as the CLI calls it: polling (64 devices at a time) and the rules.
+const run = await runCheck(site, { http, now: Date.now, logger });
+mark("runCheck");
+const report = buildCheckReport(site, run);
 mark("report");
 const text = renderCheckText(report);
 mark("render");
