@@ -1,10 +1,13 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import type { DeviceLikeOptions } from "./deviceLikeServer.ts";
 
 export interface DeviceLikeProcess {
-  /** Device n answers at `${url}/d${n}/onvif/device_service`. */
+  /** GET `${url}/stats` counts the SOAP requests answered. */
   readonly url: string;
+  /** Device n's device service address (n from 1). */
+  deviceUrl(n: number): string;
   /** SOAP requests answered so far. */
   requests(): Promise<number>;
   stop(): Promise<void>;
@@ -13,8 +16,8 @@ export interface DeviceLikeProcess {
 const SERVER = fileURLToPath(new URL("./deviceLikeServer.ts", import.meta.url));
 
 /** Runs bench/deviceLikeServer.ts in its own process, so its CPU never counts as the checker's. */
-export async function startDeviceLikeProcess(): Promise<DeviceLikeProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
+export async function startDeviceLikeProcess(options: DeviceLikeOptions = {}): Promise<DeviceLikeProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", SERVER, "0", JSON.stringify(options)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -23,9 +26,10 @@ export async function startDeviceLikeProcess(): Promise<DeviceLikeProcess> {
     );
     createInterface({ input: child.stdout }).once("line", resolve);
   });
-  const { url } = JSON.parse(line) as { url: string };
+  const { url, deviceUrls } = JSON.parse(line) as { url: string; deviceUrls: string[] };
   return {
     url,
+    deviceUrl: (n) => deviceUrls[n - 1] ?? `${url}/d${n}/onvif/device_service`,
     requests: async () => ((await (await fetch(`${url}/stats`)).json()) as { requests: number }).requests,
     stop: () =>
       new Promise<void>((resolve) => {

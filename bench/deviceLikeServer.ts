@@ -9,12 +9,23 @@
  * - every reply chunked (no Content-Length) and with `Connection: close`, as many devices do;
  * - PullMessages that answers the initial state once, then holds until its Timeout;
  * - FindEvents / FindRecordings results that say "Searching" before "Completed".
- * Accepts any WS-UsernameToken (it checks nothing). Run as its own process, so its CPU is not
+ * Authentication (DeviceLikeOptions.auth), as the devices issue 13 met ask for it:
+ * - "none": accepts any WS-UsernameToken, checks nothing (the default);
+ * - "digest": HTTP Digest required on every request (qop=auth, MD5 and/or SHA-256 challenges),
+ *   the WS-UsernameToken ignored; a nonce is good for a minute (`nonce: "minute"`, the default,
+ *   as Hikvision's) or on the connection it was issued on only (`nonce: "connection"`; with
+ *   Connection: close no client gets through, ours and the `onvif` package alike, since the
+ *   answer to a challenge goes out on a new connection);
+ * - "wsse": the WS-UsernameToken checked (PasswordDigest, Created within 5 s of the server's
+ *   clock, nonce not seen before); a bad one gets 400 with a ter:NotAuthorized fault.
+ * Run as its own process, so its CPU is not
  * the checker's: prints one JSON line {url, port, devices} when listening; GET /stats gives the
  * number of SOAP requests answered.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import type { Socket } from "node:net";
 import { join } from "node:path";
 import { FIXTURES } from "../test/helpers/paths.ts";
 
@@ -137,6 +148,7 @@ function recordingInformation(nowMs: number): string {
 
 /** One device's search and subscription state. */
 interface DeviceState {
+  readonly profileS: boolean;
   readonly searches: Map<string, number>;
   readonly pulled: Set<string>;
   next: number;
@@ -157,7 +169,13 @@ function answer(
     case "GetSystemDateAndTime":
       return { xml: clockAnswer(nowMs), status: 200 };
     case "GetServices":
-      return { xml: T.services.replaceAll("http://192.168.1.127:80/onvif/", `${base}/onvif/`), status: 200 };
+      return {
+        xml: (state.profileS ? T.services.replace(RECORDING_SERVICES, "") : T.services).replaceAll(
+          "http://192.168.1.127:80/onvif/",
+          `${base}/onvif/`,
+        ),
+        status: 200,
+      };
     case "GetDeviceInformation":
       return { xml: T.info, status: 200 };
     case "GetProfiles":
@@ -277,39 +295,174 @@ function answer(
   }
 }
 
+export interface DeviceLikeOptions {
+  readonly auth?: "none" | "digest" | "wsse";
+  /** Digest challenges offered: MD5 (default), SHA-256, or both lines (Hikvision sends both). */
+  readonly algorithms?: readonly ("MD5" | "SHA-256")[];
+  /** How long a Digest nonce is accepted: a minute (default), or on its own connection only. */
+  readonly nonce?: "connection" | "minute";
+  /** Keep connections open (default: `Connection: close` on every answer). */
+  readonly keepAlive?: boolean;
+  /**
+   * "profile-s": a camera without recording (no recording, search or replay service in
+   * GetServices), as most cameras and virtual ONVIF servers are; a check then asks far fewer
+   * questions per device. Default "all" (recording, search, events).
+   */
+  readonly services?: "all" | "profile-s";
+  /**
+   * Devices on a port each, at /onvif/device_service (every device its own origin, as real
+   * cameras and the virtual servers that emulate many are); 0 (default): one port, /d{n}/ paths.
+   */
+  readonly devicePorts?: number;
+  /** With devicePorts: device n on port devicePortBase + n (default: any free ports). */
+  readonly devicePortBase?: number;
+}
+
+const RECORDING_SERVICES =
+  /<tds:Service>\s*<tds:Namespace>http:\/\/www\.onvif\.org\/ver10\/(recording|search|replay)\/wsdl<\/tds:Namespace>[\s\S]*?<\/tds:Service>\s*/g;
+
+/** Everything the device-like server accepts: user and password of every device. */
+export const DEVICE_LIKE_USER = "monitor";
+export const DEVICE_LIKE_PASSWORD = "bench-password-1";
+const REALM = "IP Camera(C1234)";
+
+const hashHex = (alg: string, s: string): string =>
+  createHash(alg === "SHA-256" ? "sha256" : "md5")
+    .update(s)
+    .digest("hex");
+
+/** The parameters of an `Authorization: Digest ...` header (no escapes: ours and the peer's send none). */
+function digestParams(header: string | undefined): Record<string, string> | null {
+  if (!header || !/^Digest\s/i.test(header)) return null;
+  const out: Record<string, string> = {};
+  for (const m of header.slice(7).matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|([^\s,]+))/g))
+    out[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? "";
+  return out;
+}
+
+/** Whether a Digest answer is right for this request (qop=auth, or none). */
+function digestOk(p: Record<string, string>, method: string): boolean {
+  const alg = (p["algorithm"] ?? "MD5").toUpperCase();
+  const ha1 = hashHex(alg, `${p["username"]}:${REALM}:${DEVICE_LIKE_PASSWORD}`);
+  const ha2 = hashHex(alg, `${method}:${p["uri"]}`);
+  const expected = p["qop"]
+    ? hashHex(alg, `${ha1}:${p["nonce"]}:${p["nc"]}:${p["cnonce"]}:${p["qop"]}:${ha2}`)
+    : hashHex(alg, `${ha1}:${p["nonce"]}:${ha2}`);
+  return p["username"] === DEVICE_LIKE_USER && p["realm"] === REALM && p["response"] === expected;
+}
+
+const NOT_AUTHORIZED =
+  '<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" xmlns:ter="http://www.onvif.org/ver10/error">' +
+  "<env:Body><env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value>ter:NotAuthorized</env:Value></env:Subcode></env:Code>" +
+  '<env:Reason><env:Text xml:lang="en">Sender not Authorized</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>';
+
+/** Whether the WS-UsernameToken in a request is good: its digest, its time (5 s window), a fresh nonce. */
+function wsseOk(body: string, nowMs: number, seen: Set<string>): boolean {
+  const field = (name: string): string | undefined =>
+    new RegExp(`<(?:[\\w-]+:)?${name}(?:\\s[^>]*)?>([^<]*)<`).exec(body)?.[1];
+  const user = field("Username");
+  const digest = field("Password");
+  const nonce = field("Nonce");
+  const created = field("Created");
+  if (user !== DEVICE_LIKE_USER || !digest || !nonce || !created) return false;
+  const at = Date.parse(created);
+  if (!(Math.abs(at - nowMs) <= 5000)) return false;
+  if (seen.has(nonce)) return false;
+  const expected = createHash("sha1")
+    .update(Buffer.from(nonce, "base64"))
+    .update(created, "utf8")
+    .update(DEVICE_LIKE_PASSWORD, "utf8")
+    .digest("base64");
+  if (expected !== digest) return false;
+  if (seen.size > 100_000) seen.clear();
+  seen.add(nonce);
+  return true;
+}
+
 export interface DeviceLikeServer {
+  /** GET `${url}/stats`: requests answered; with devicePorts, also where the devices answer. */
   readonly url: string;
+  /** Device n's device service address (n from 1). */
+  readonly deviceUrl: (n: number) => string;
   readonly requests: () => number;
   close(): Promise<void>;
 }
 
 /** Starts the server in this process (bench:check runs it in a child: see main below). */
-export function startDeviceLikeServer(port = 0): Promise<DeviceLikeServer> {
+export function startDeviceLikeServer(port = 0, opts: DeviceLikeOptions = {}): Promise<DeviceLikeServer> {
   const states = new Map<string, DeviceState>();
+  const auth = opts.auth ?? "none";
+  const algorithms = opts.algorithms ?? ["MD5"];
+  const keepAlive = opts.keepAlive ?? false;
+  /** Digest nonces issued: per connection, or with the time they stop being accepted. */
+  const socketNonces = new WeakMap<Socket, string>();
+  const minuteNonces = new Map<string, number>();
+  const wsseNonces = new Set<string>();
   let requests = 0;
-  const server = http.createServer((req, res) => {
+  let challenged = 0;
+  /** With devicePorts: the device behind each local port. */
+  const portDevices = new Map<number, string>();
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (req.url === "/stats") {
-      res.end(JSON.stringify({ requests }));
+      res.end(JSON.stringify({ requests, challenged }));
       return;
+    }
+    const connection = keepAlive ? {} : { Connection: "close" };
+    if (auth === "digest") {
+      const p = digestParams(req.headers.authorization);
+      const nowMs = Date.now();
+      const known =
+        p !== null &&
+        (opts.nonce === "connection"
+          ? socketNonces.get(req.socket) === p["nonce"]
+          : (minuteNonces.get(p["nonce"] ?? "") ?? 0) > nowMs);
+      if (p === null || !known || !digestOk(p, req.method ?? "POST")) {
+        // Answered without reading the body further: as embedded servers do.
+        challenged++;
+        const nonce = randomBytes(16).toString("hex");
+        if (opts.nonce === "connection") socketNonces.set(req.socket, nonce);
+        else {
+          if (minuteNonces.size > 100_000) minuteNonces.clear();
+          minuteNonces.set(nonce, nowMs + 60_000);
+        }
+        const stale = p !== null && !known ? "TRUE" : "FALSE";
+        req.resume();
+        res.writeHead(401, {
+          "WWW-Authenticate": algorithms.map(
+            (a) =>
+              `Digest qop="auth", realm="${REALM}", nonce="${nonce}", stale="${stale}"${a === "MD5" ? "" : `, algorithm="${a}"`}`,
+          ),
+          "Content-Type": "text/html",
+          "Content-Length": "0",
+          ...connection,
+        });
+        res.end();
+        return;
+      }
     }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       requests++;
       const body = Buffer.concat(chunks).toString("utf8");
-      const dev = /^\/(d\d+)\//.exec(req.url ?? "")?.[1] ?? "d0";
+      const byPort = portDevices.get(req.socket.localPort ?? 0);
+      const dev = byPort ?? /^\/(d\d+)\//.exec(req.url ?? "")?.[1] ?? "d0";
       let state = states.get(dev);
       if (!state) {
-        state = { searches: new Map(), pulled: new Set(), next: 1 };
+        state = { profileS: opts.services === "profile-s", searches: new Map(), pulled: new Set(), next: 1 };
         states.set(dev, state);
       }
       const op = OP.exec(body)?.[1] ?? "";
-      const base = `http://${req.headers.host ?? "127.0.0.1"}/${dev}`;
-      const a = answer(op, `${body} ${req.url ?? ""}`, base, state, Date.now());
+      const host = `http://${req.headers.host ?? "127.0.0.1"}`;
+      const base = byPort !== undefined ? host : `${host}/${dev}`;
+      const a =
+        auth === "wsse" && op !== "GetSystemDateAndTime" && !wsseOk(body, Date.now(), wsseNonces)
+          ? { xml: NOT_AUTHORIZED, status: 400 }
+          : answer(op, `${body} ${req.url ?? ""}`, base, state, Date.now());
       const send = (): void => {
         res.writeHead(a.status, {
           "Content-Type": 'application/soap+xml; charset=utf-8; action="x"',
-          ...(process.env.DEVICE_LIKE_KEEPALIVE ? {} : { Connection: "close" }),
+          ...connection,
           Server: "Hikvision-Webs",
         });
         // Chunked, in pieces, as embedded web servers write it.
@@ -321,26 +474,53 @@ export function startDeviceLikeServer(port = 0): Promise<DeviceLikeServer> {
       if (a.holdMs) setTimeout(send, a.holdMs);
       else send();
     });
-  });
-  return new Promise((resolve) => {
-    server.listen(port, "127.0.0.1", () => {
-      const addr = server.address();
-      const p = typeof addr === "object" && addr ? addr.port : port;
-      resolve({
-        url: `http://127.0.0.1:${p}`,
-        requests: () => requests,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
+  };
+  const listen = (p: number): Promise<http.Server> =>
+    new Promise((resolve) => {
+      const server = http.createServer(handler);
+      server.listen(p, "127.0.0.1", () => resolve(server));
     });
-  });
+  const portOf = (server: http.Server): number => {
+    const addr = server.address();
+    return typeof addr === "object" && addr ? addr.port : 0;
+  };
+  return (async () => {
+    const main = await listen(port);
+    const servers = [main];
+    const devicePorts: number[] = [];
+    for (let n = 1; n <= (opts.devicePorts ?? 0); n++) {
+      const server = await listen(opts.devicePortBase ? opts.devicePortBase + n : 0);
+      servers.push(server);
+      devicePorts.push(portOf(server));
+      portDevices.set(portOf(server), `d${n}`);
+    }
+    const url = `http://127.0.0.1:${portOf(main)}`;
+    return {
+      url,
+      deviceUrl: (n: number) =>
+        devicePorts.length > 0
+          ? `http://127.0.0.1:${devicePorts[n - 1]}/onvif/device_service`
+          : `${url}/d${n}/onvif/device_service`,
+      requests: () => requests,
+      close: async () => {
+        await Promise.all(
+          servers.map(
+            (server) =>
+              new Promise<void>((done) => {
+                server.closeAllConnections();
+                server.close(() => done());
+              }),
+          ),
+        );
+      },
+    };
+  })();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const s = await startDeviceLikeServer(Number(process.argv[2] ?? 0));
-  process.stdout.write(`${JSON.stringify({ url: s.url })}\n`);
+  const options = JSON.parse(process.argv[3] ?? "{}") as DeviceLikeOptions;
+  const s = await startDeviceLikeServer(Number(process.argv[2] ?? 0), options);
+  const deviceUrls = Array.from({ length: options.devicePorts ?? 0 }, (_, i) => s.deviceUrl(i + 1));
+  process.stdout.write(`${JSON.stringify({ url: s.url, deviceUrls })}\n`);
   process.on("SIGTERM", () => void s.close().then(() => process.exit(0)));
 }

@@ -74,8 +74,8 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
   let clockInFlight: Promise<ClockSync> | null = null;
   let directoryPromise: Promise<ServiceDirectory> | null = null;
   const nonce = createNonceSource();
-  /** Envelopes of this device's answers already read: they repeat from one answer to the next. */
-  const envelopes = new RootTagCache();
+  /** Envelopes already read: they repeat from one answer to the next, and across devices. */
+  const envelopes = envelopesOf(http);
   /** "Operation at URL" for messages, per action and URL: the redaction is regex work. */
   const descriptions = new Map<string, string>();
   const describe = (action: string, url: string): string => {
@@ -272,6 +272,25 @@ export function createOnvifSession(opts: OnvifSessionOptions): OnvifSession {
     call,
     rewriteAddress: (url) => rewriteXAddr(url, device.onvif) ?? url,
   };
+}
+
+/**
+ * One RootTagCache per HTTP client (one check, or one daemon), shared by all its sessions: the
+ * devices of a site are mostly of one or two models, whose answers open with the same envelope
+ * and declare the same namespaces inside, and working those out again for every device was a
+ * tenth of a cold check's CPU per device against Hikvision-shaped answers (issue 13 §3). What it
+ * remembers is a pure function of the tag text (its namespaces, and the names resolved in them),
+ * so one device's answers cannot change how another's are read; it is bounded (RootTagCache).
+ */
+const ENVELOPES = new WeakMap<DeviceHttp, RootTagCache>();
+
+function envelopesOf(http: DeviceHttp): RootTagCache {
+  let cache = ENVELOPES.get(http);
+  if (cache === undefined) {
+    cache = new RootTagCache();
+    ENVELOPES.set(http, cache);
+  }
+  return cache;
 }
 
 function prefixed(err: OnvifError, what: string): OnvifError {

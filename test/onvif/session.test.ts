@@ -77,6 +77,24 @@ describe("device clock", () => {
     expect(createdOf(retry)).not.toBeNull();
   });
 
+  it("reads the same answers alike for every device of one HTTP client (envelopes read once are shared)", async () => {
+    const answers = {
+      GetSystemDateAndTime: () => systemDateAndTime(NOW),
+      GetDeviceInformation: () => DEVICE_INFO,
+    };
+    const shared = fakeHttp(answers);
+    const read = async (http: typeof shared, id: string) => {
+      const session = createOnvifSession({ device: { ...testDevice(), id }, http, now: () => NOW });
+      await session.syncClock();
+      return { info: await getDeviceInformation(session), clock: session.lastClock() };
+    };
+    const first = await read(shared, "cam1");
+    const second = await read(shared, "cam2");
+    const alone = await read(fakeHttp(answers), "cam3");
+    expect(second).toStrictEqual(first);
+    expect(alone).toStrictEqual(first);
+  });
+
   it("retries the clock read with credentials after a NotAuthorized fault (token-only device)", async () => {
     const http = fakeHttp({
       GetSystemDateAndTime: (s) => (createdOf(s) ? systemDateAndTime(NOW) : response(NOT_AUTHORIZED, 400)),

@@ -72,16 +72,17 @@ interface RootTag {
 
 /** Root start tags longer than this are not remembered (an envelope's is ~1 KB). */
 const MAX_ROOT_TAG = 8192;
-/** Distinct root start tags remembered; a device uses one or two envelopes. */
-const MAX_ROOT_TAGS = 8;
+/** Distinct root start tags remembered; a device uses one or two envelopes, a site a few models. */
+const MAX_ROOT_TAGS = 32;
 
 /**
- * Root start tags already read, by their exact text, for the answers of ONE session (one
- * device, one check): a SOAP envelope declares a dozen namespaces or more, and working out that
- * scope again for every answer was a third of the cost of a small one. The text alone decides
- * what a root start tag means (its scope starts from nothing), so a tag read before with the same
- * text needs no second reading. Holds no device data beyond those tags and the element names
- * resolved in their scopes, both bounded.
+ * Root start tags already read, by their exact text, for the answers of one HTTP client's
+ * sessions (the devices of one check, or of one daemon): a SOAP envelope declares a dozen
+ * namespaces or more, and working out that scope again for every answer was a third of the cost
+ * of a small one. The text alone decides what a root start tag means (its scope starts from
+ * nothing), so a tag read before with the same text needs no second reading, whichever device
+ * sent it. Holds no device data beyond those tags and the element names resolved in their
+ * scopes, all bounded: when full it starts afresh, child scopes' budget included.
  */
 export class RootTagCache {
   readonly #tags = new Map<string, RootTag>();
@@ -94,7 +95,11 @@ export class RootTagCache {
 
   set(text: string, tag: RootTag): void {
     if (text.length > MAX_ROOT_TAG) return;
-    if (this.#tags.size >= MAX_ROOT_TAGS) this.#tags.clear();
+    if (this.#tags.size >= MAX_ROOT_TAGS) {
+      // The child scopes remembered hang off the scopes of the tags dropped here.
+      this.#tags.clear();
+      this.childScopes.left = MAX_CHILD_SCOPES;
+    }
     this.#tags.set(text, tag);
   }
 }
@@ -279,7 +284,7 @@ const MAX_NAMES = 4096;
 /** Names remembered per scope declared below a root element (a response, a vendor extension). */
 const MAX_CHILD_NAMES = 256;
 /**
- * Scopes declared below a root remembered, per session (or per answer without a RootTagCache):
+ * Scopes declared below a root remembered, per RootTagCache (or per answer without one):
  * the same declarations under the same parent (Dahua declares two namespaces on each of 36
  * TopicExpressions; WCF-style servers the default namespace on every element) then share one
  * scope and its resolved names instead of building them per element and per answer.

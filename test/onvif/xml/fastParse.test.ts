@@ -258,6 +258,26 @@ describe("fast XML path agrees with saxes", () => {
     expect(tree?.children[0]?.children[99]?.ns).toBe("urn:99");
   });
 
+  it("starts afresh when full, child scopes' budget included, and reads every envelope right meanwhile", () => {
+    const cache = new RootTagCache();
+    const doc = (i: number): string =>
+      `<s:Envelope xmlns:s="urn:s" xmlns:v="urn:v${i}"><s:Body><r xmlns="urn:r${i}"><v:x/></r></s:Body></s:Envelope>`;
+    // More distinct envelopes than it keeps (one per device model of a large mixed site).
+    for (let i = 0; i < 100; i++) {
+      const xml = doc(i);
+      expect(parseCommonXml(xml, DEFAULT_XML_LIMITS, cache)).toStrictEqual(
+        parseWithSaxes(xml, DEFAULT_XML_LIMITS),
+      );
+    }
+    // After the last clear, the budget for child scopes is whole again (minus what came since).
+    expect(cache.childScopes.left).toBeGreaterThan(0);
+    // A second reading of a recent envelope takes the remembered one: the same scope object.
+    const a = parseCommonXml(doc(99), DEFAULT_XML_LIMITS, cache);
+    const b = parseCommonXml(doc(99), DEFAULT_XML_LIMITS, cache);
+    expect(b?.scope).toBe(a?.scope);
+    expect(b?.children[0]?.children[0]?.scope).toBe(a?.children[0]?.children[0]?.scope);
+  });
+
   it("reads a remembered root start tag exactly as the first time, and only that exact tag", () => {
     const cache = new RootTagCache();
     const env = `<s:Envelope xmlns:s="urn:s" xmlns:t="urn:t" t:a="1">`;
