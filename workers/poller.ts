@@ -4,19 +4,14 @@ import type { Site } from "../src/domain/site.ts";
 import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
 import { observeDevice } from "../src/onvif/index.ts";
-import type { PollJob } from "../src/queues/payloads.ts";
 import type { DeviceRepository } from "../src/store/devices.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { ObservationRepository } from "../src/store/observations.ts";
 import { summarizeObservation } from "../src/store/devices.ts";
+import type { FollowUp } from "../src/domain/followUp.ts";
+import type { Monitor } from "../src/monitor/monitor.ts";
 import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
-import {
-  evaluateAndApply,
-  historyPending,
-  picturesInDoubt,
-  type SiteEvaluationDeps,
-} from "./siteEvaluation.ts";
 
 export interface PollerDeps {
   readonly sites: ReadonlyMap<string, Site>;
@@ -25,12 +20,11 @@ export interface PollerDeps {
   readonly keys: Keys;
   readonly observations: ObservationRepository;
   readonly devices: DeviceRepository;
-  readonly evaluation: SiteEvaluationDeps;
-  /**
-   * Asks for an early picture probe or retention scan of a device (at most once per `withinMs`
-   * each); absent when this deployment does neither.
-   */
-  readonly recheck?: (work: "probe" | "retention", job: PollJob, withinMs: number) => Promise<void>;
+  readonly monitor: Monitor;
+  /** Whether polls search recording history (no retention scans in this deployment: they would). */
+  readonly searchHistory: boolean;
+  /** Queues what the site's evaluation asks to run early; absent when this deployment does neither. */
+  readonly followUp?: (f: FollowUp) => Promise<void>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
@@ -86,34 +80,21 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     const started = deps.now();
     try {
       const session = deps.openSession(siteId, device);
-      // With retention scans in this deployment, history is theirs to search (incrementally).
-      const searchHistory = deps.evaluation.histories === undefined;
       const obs = await observeDevice({
         session,
         cameras,
         policy: site.policy,
         now: deps.now,
-        searchHistory,
+        searchHistory: deps.searchHistory,
       });
       await deps.observations.put(siteId, obs);
       await deps.devices.put(siteId, [summarizeObservation(obs)]);
       const reachable = obs.reach.status === "reachable";
       await updateBackoff(deps, backoffKey, deviceId, reachable);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "poll" }, (deps.now() - started) / 1000);
-      const evaluation = await evaluateAndApply(deps.evaluation, site, started);
-      if (evaluation !== null && reachable && deps.recheck) {
-        if (picturesInDoubt(evaluation, site, deviceId))
-          await deps.recheck("probe", { siteId, deviceId }, interval * 2);
-        // A recording never searched on a device never scanned waits for the start-up scan, already
-        // queued; one that appeared since the last scan (or history gone stale) gets an early scan,
-        // at most one per device every five minutes.
-        if (
-          historyPending(evaluation, site, deviceId) &&
-          (await deps.evaluation.histories?.get(siteId, deviceId)) != null
-        )
-          await deps.recheck("retention", { siteId, deviceId }, Math.max(interval * 2, 300_000));
-      }
-      return { status: "polled", reachable, applied: evaluation !== null };
+      const result = await deps.monitor.evaluate(site, started, { deviceId, reachable });
+      if (result.applied && deps.followUp) for (const f of result.followUps) await deps.followUp(f);
+      return { status: "polled", reachable, applied: result.applied };
     } finally {
       await release();
     }

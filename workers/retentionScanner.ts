@@ -12,12 +12,12 @@ import type { ProbeError } from "../src/domain/probe.ts";
 import type { Site } from "../src/domain/site.ts";
 import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
+import type { Monitor } from "../src/monitor/monitor.ts";
 import { scanRecordingHistory } from "../src/onvif/index.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { HistoryRepository } from "../src/store/histories.ts";
 import type { Keys } from "../src/store/keys.ts";
 import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
-import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
 
 export interface RetentionScannerDeps {
   readonly sites: ReadonlyMap<string, Site>;
@@ -25,7 +25,7 @@ export interface RetentionScannerDeps {
   readonly redis: Redis;
   readonly keys: Keys;
   readonly histories: HistoryRepository;
-  readonly evaluation: SiteEvaluationDeps;
+  readonly monitor: Monitor;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
@@ -81,7 +81,7 @@ export function createRetentionScanProcessor(deps: RetentionScannerDeps): (job: 
       });
       const outcome = await store(deps, siteId, deviceId, stored, scan, mode, windowMs, started);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "retention" }, (deps.now() - started) / 1000);
-      await evaluateAndApply(deps.evaluation, site, started);
+      await deps.monitor.evaluate(site, started);
       return outcome;
     } finally {
       await release();

@@ -79,6 +79,8 @@ export interface LedgerKeys {
   readonly signedHeads: string;
   /** The newest SignedHead JSON (re-signed at every interval even when nothing was appended). */
   readonly latestSignedHead: string;
+  /** LedgerState JSON: what the last signing found, read by every site evaluation (ledger_broken). */
+  readonly state: string;
 }
 
 export const DEFAULT_KEY_PREFIX = "nw";
@@ -124,6 +126,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       eventIds: `${ledgerTag}:eventids`,
       signedHeads: `${ledgerTag}:signedheads`,
       latestSignedHead: `${ledgerTag}:signedhead`,
+      state: `${ledgerTag}:state`,
     },
     maintenanceIndex: `${p}:maintenance:sites`,
     session: (idHash) => `${p}:session:${part(idHash, "session hash")}`,
