@@ -5,6 +5,7 @@ import type { Metrics } from "../src/http/metrics.ts";
 import type { Logger } from "../src/logging/logger.ts";
 import { observeDevice } from "../src/onvif/index.ts";
 import type { DeviceRepository } from "../src/store/devices.ts";
+import { createBackoffRepository, type BackoffRepository } from "../src/store/backoff.ts";
 import { tryDeviceLock } from "../src/store/deviceLock.ts";
 import type { Keys } from "../src/store/keys.ts";
 import type { ObservationRepository } from "../src/store/observations.ts";
@@ -44,6 +45,7 @@ const MAX_BACKOFF_INTERVALS = 8;
  * from this worker's own configuration.
  */
 export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<PollOutcome> {
+  const backoff = createBackoffRepository(deps.redis, deps.keys);
   return async (job) => {
     const target = deviceJobTarget(deps.sites, job, "poll");
     if (target === null) {
@@ -57,8 +59,7 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     const siteId = site.id;
     const deviceId = device.id;
     const interval = site.policy.pollIntervalSeconds * 1000;
-    const backoffKey = deps.keys.site(siteId).backoff;
-    if (await inBackoff(deps, backoffKey, deviceId)) {
+    if (await backoff.takeSkip(siteId, deviceId)) {
       deps.logger.debug(
         { site: siteId, device: deviceId },
         "poll skipped: the device is unreachable (backoff)",
@@ -90,7 +91,7 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
       await deps.observations.put(siteId, obs);
       await deps.devices.put(siteId, [summarizeObservation(obs)]);
       const reachable = obs.reach.status === "reachable";
-      await updateBackoff(deps, backoffKey, deviceId, reachable);
+      await updateBackoff(backoff, siteId, deviceId, reachable);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "poll" }, (deps.now() - started) / 1000);
       const result = await deps.monitor.evaluate(site, started, { deviceId, reachable });
       if (result.applied && deps.followUp) for (const f of result.followUps) await deps.followUp(f);
@@ -108,27 +109,16 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
  * (a monotonic clock is per process). A scheduled poll arrives every interval, so the wait is
  * the same as before.
  */
-async function inBackoff(deps: PollerDeps, key: string, deviceId: string): Promise<boolean> {
-  const left = Number((await deps.redis.hget(key, `${deviceId}:skip`)) ?? 0);
-  if (!(left > 0)) return false;
-  await deps.redis.hincrby(key, `${deviceId}:skip`, -1);
-  return true;
-}
-
 async function updateBackoff(
-  deps: PollerDeps,
-  key: string,
+  backoff: BackoffRepository,
+  siteId: string,
   deviceId: string,
   reachable: boolean,
 ): Promise<void> {
-  if (reachable) {
-    // `until` is what older versions kept (a wall-clock time); dropped with the rest.
-    await deps.redis.hdel(key, `${deviceId}:failures`, `${deviceId}:skip`, `${deviceId}:until`);
-    return;
-  }
-  const failures = await deps.redis.hincrby(key, `${deviceId}:failures`, 1);
+  if (reachable) return backoff.clear(siteId, deviceId);
+  const failures = await backoff.addFailure(siteId, deviceId);
   // The first two failures poll on schedule (the lifecycle needs two observations); later ones back off.
   if (failures < 2) return;
   const factor = Math.min(2 ** (failures - 2), MAX_BACKOFF_INTERVALS);
-  await deps.redis.hset(key, `${deviceId}:skip`, String(factor - 1));
+  await backoff.setSkips(siteId, deviceId, factor - 1);
 }

@@ -17,6 +17,8 @@ export interface Keys {
   readonly session: (idHash: string) => string;
   /** Short lock while one worker polls a device: a device is never polled by two workers at once. */
   readonly deviceLock: (siteId: string, deviceId: string) => string;
+  /** List of OutboxMessage JSON, oldest first: a subscriber's transitions of one site (in the site's slot). */
+  readonly outbox: (siteId: string, subscriber: string) => string;
   /** The same for a device's picture probes (they run beside its polls, never twice at once). */
   readonly probeLock: (siteId: string, deviceId: string) => string;
   /** The same for a device's retention scans (beside its polls and probes, never twice at once). */
@@ -136,6 +138,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       `${p}:{site:${part(siteId, "site id")}}:scanlock:${part(deviceId, "device id")}`,
     deviceLock: (siteId, deviceId) =>
       `${p}:{site:${part(siteId, "site id")}}:pollock:${part(deviceId, "device id")}`,
+    outbox: (siteId, subscriber) =>
+      `${p}:{site:${part(siteId, "site id")}}:outbox:${part(subscriber, "subscriber")}`,
     pattern: `${p}:*`,
   };
 }
