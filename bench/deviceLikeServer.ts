@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
-import { FIXTURES } from "../test/helpers/paths.ts";
+import { FIXTURES } from "./paths.ts";
 
 const fixture = (rel: string): string => readFileSync(join(FIXTURES, rel), "utf8");
 

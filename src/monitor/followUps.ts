@@ -1,8 +1,8 @@
-import type { Evaluation } from "../compliance/evaluate.ts";
 import type { Finding, FindingKind } from "../domain/finding.ts";
 import type { FollowUp } from "../domain/followUp.ts";
 import type { Site } from "../domain/site.ts";
 import type { SiteSnapshot } from "./snapshot.ts";
+import type { Evaluation } from "../domain/evaluation.ts";
 
 /** What the poll of one device found, as far as the follow-ups care. */
 export interface PolledDevice {

@@ -1,4 +1,4 @@
-import { evaluateSite, type Evaluation } from "../compliance/evaluate.ts";
+import { evaluateSite } from "../compliance/evaluate.ts";
 import type { FollowUp } from "../domain/followUp.ts";
 import type { Site } from "../domain/site.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -9,6 +9,7 @@ import type { ViolationEngine } from "../violations/engine.ts";
 import { decideFollowUps, type PolledDevice } from "./followUps.ts";
 import { ledgerFinding } from "./ledgerFinding.ts";
 import { loadSnapshot, type SnapshotStores } from "./snapshot.ts";
+import type { Evaluation } from "../domain/evaluation.ts";
 
 export interface MonitorDeps extends SnapshotStores {
   readonly reports: ReportRepository;

@@ -1,4 +1,3 @@
-import type { PictureInput } from "../compliance/rules/pictures.ts";
 import { historyProbes, type DeviceHistories } from "../domain/historyMerge.ts";
 import type { LedgerState } from "../domain/ledger.ts";
 import type { DeviceObservation } from "../domain/observation.ts";
@@ -7,6 +6,7 @@ import type { HistoryRepository } from "../store/histories.ts";
 import type { LedgerStateRepository } from "../store/ledgerState.ts";
 import type { ObservationRepository } from "../store/observations.ts";
 import type { PictureRepository } from "../store/pictures.ts";
+import type { PictureInput } from "../domain/picture.ts";
 
 /** A picture older than this many probe intervals no longer says what the camera shows. */
 export const FRESH_PICTURE_INTERVALS = 3;

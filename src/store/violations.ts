@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { InvalidCursorError } from "../domain/cursor.ts";
 import type { OutboxMessage } from "../domain/outbox.ts";
 import type { Incident, Lapse, TrackedViolation } from "../domain/violation.ts";
 import { parseJson } from "./bound.ts";
@@ -13,11 +14,6 @@ import {
   type SiteLock,
   type WriteOp,
 } from "./siteLock.ts";
-
-/** A cursor this store did not make (the API answers 400 for it, not 500). */
-export class InvalidCursorError extends Error {
-  override readonly name = "InvalidCursorError";
-}
 
 export interface ViolationListQuery {
   /** All sites the engine has seen when absent. */

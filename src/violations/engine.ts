@@ -26,6 +26,7 @@ import {
   type MaintenanceService,
 } from "./maintenance.ts";
 import { computeUptime, currentLapse, type SubjectUptime } from "./uptime.ts";
+import { DAY } from "../domain/time.ts";
 
 export type EngineTransition = Transition | { readonly type: "incident"; readonly incident: Incident };
 
@@ -148,8 +149,6 @@ export interface ViolationEngine {
     by: { readonly endedBy: string; readonly at?: string },
   ): Promise<MaintenanceWindow | null>;
 }
-
-const DAY = 86_400_000;
 
 export function createViolationEngine(options: ViolationEngineOptions): ViolationEngine {
   const { redis, keys, ledger, now, newId } = options;

@@ -7,6 +7,7 @@ import type { Ledger } from "../ledger/ledger.ts";
 import type { Keys } from "../store/keys.ts";
 import { createMaintenanceRepository } from "../store/maintenance.ts";
 import { addKnownSite, createViolationReader } from "../store/violations.ts";
+import { DAY } from "../domain/time.ts";
 
 /**
  * Whether a window covers a finding at `at`: the window is running ([from, to)) and names no
@@ -58,7 +59,7 @@ export function createMaintenanceService(options: MaintenanceServiceOptions): Ma
   const { redis, keys, ledger, now, newId } = options;
   const repo = createMaintenanceRepository(redis, keys);
   const reader = createViolationReader(redis, keys);
-  const retentionMs = (options.retentionDays ?? 400) * 86_400_000;
+  const retentionMs = (options.retentionDays ?? 400) * DAY;
 
   return {
     async declare(d) {

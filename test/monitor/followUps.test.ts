@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Evaluation } from "../../src/compliance/evaluate.ts";
 import type { Finding } from "../../src/domain/finding.ts";
 import { decideFollowUps } from "../../src/monitor/followUps.ts";
 import type { SiteSnapshot } from "../../src/monitor/snapshot.ts";
 import { device, evaluate, healthyObservation, healthySite, camera } from "../compliance/builders.ts";
+import type { Evaluation } from "../../src/domain/evaluation.ts";
 
 /** The follow-ups after a poll are a pure decision: data, from the evaluation and the snapshot. */
 const site = healthySite({

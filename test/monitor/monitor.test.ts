@@ -4,10 +4,10 @@ import type { LedgerState } from "../../src/domain/ledger.ts";
 import type { PictureObservation } from "../../src/domain/picture.ts";
 import { createMonitor, type MonitorDeps } from "../../src/monitor/monitor.ts";
 import { FRESH_PICTURE_INTERVALS } from "../../src/monitor/snapshot.ts";
-import type { CheckReport } from "../../src/report/checkReport.ts";
 import { SiteBusyError } from "../../src/store/siteLock.ts";
 import type { ApplyResult } from "../../src/violations/engine.ts";
 import { NOW, healthyObservation, healthySite } from "../compliance/builders.ts";
+import type { CheckReport } from "../../src/domain/checkReport.ts";
 
 /** The pipeline of one site on fake stores: what it reads, what it hands the lifecycle, what it writes. */
 const site = healthySite({ id: "site1" });

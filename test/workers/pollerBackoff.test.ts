@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { afterEach, describe, expect, test } from "vitest";
-import { sessionOpener } from "../../workers/deviceJob.ts";
-import { createPollProcessor, type PollOutcome } from "../../workers/poller.ts";
+import { sessionOpener } from "../../src/workers/deviceJob.ts";
+import { createPollProcessor, type PollOutcome } from "../../src/workers/poller.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLedger } from "../../src/ledger/ledger.ts";
 import { createLogger } from "../../src/logging/logger.ts";

@@ -1,9 +1,9 @@
 import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
-import { sessionOpener } from "../../workers/deviceJob.ts";
-import { createPollProcessor } from "../../workers/poller.ts";
-import { createRetentionScanProcessor, type ScanOutcome } from "../../workers/retentionScanner.ts";
+import { sessionOpener } from "../../src/workers/deviceJob.ts";
+import { createPollProcessor } from "../../src/workers/poller.ts";
+import { createRetentionScanProcessor, type ScanOutcome } from "../../src/workers/retentionScanner.ts";
 import { findGaps } from "../../src/compliance/rules/retentionGap.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { FULL_SCAN_EVERY_MS, SCAN_OVERLAP_MS } from "../../src/domain/historyMerge.ts";

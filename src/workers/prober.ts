@@ -1,14 +1,14 @@
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { PictureProber } from "../src/check/pictureProbes.ts";
-import type { Site } from "../src/domain/site.ts";
-import type { Metrics } from "../src/http/metrics.ts";
-import type { Logger } from "../src/logging/logger.ts";
-import type { Monitor } from "../src/monitor/monitor.ts";
-import { getProfilesAuto, getSnapshotUri, getStreamUri } from "../src/onvif/index.ts";
-import { tryDeviceLock } from "../src/store/deviceLock.ts";
-import type { Keys } from "../src/store/keys.ts";
-import type { PictureRepository } from "../src/store/pictures.ts";
+import type { PictureProber } from "../check/pictureProbes.ts";
+import type { Site } from "../domain/site.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { Monitor } from "../monitor/monitor.ts";
+import { getProfilesAuto, getSnapshotUri, getStreamUri } from "../onvif/index.ts";
+import { tryDeviceLock } from "../store/deviceLock.ts";
+import type { Keys } from "../store/keys.ts";
+import type { PictureRepository } from "../store/pictures.ts";
 import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
 
 export interface ProberDeps {

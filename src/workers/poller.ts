@@ -1,17 +1,17 @@
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Site } from "../src/domain/site.ts";
-import type { Metrics } from "../src/http/metrics.ts";
-import type { Logger } from "../src/logging/logger.ts";
-import { observeDevice } from "../src/onvif/index.ts";
-import type { DeviceRepository } from "../src/store/devices.ts";
-import { createBackoffRepository, type BackoffRepository } from "../src/store/backoff.ts";
-import { tryDeviceLock } from "../src/store/deviceLock.ts";
-import type { Keys } from "../src/store/keys.ts";
-import type { ObservationRepository } from "../src/store/observations.ts";
-import { summarizeObservation } from "../src/store/devices.ts";
-import type { FollowUp } from "../src/domain/followUp.ts";
-import type { Monitor } from "../src/monitor/monitor.ts";
+import type { Site } from "../domain/site.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import type { Logger } from "../logging/logger.ts";
+import { observeDevice } from "../onvif/index.ts";
+import type { DeviceRepository } from "../store/devices.ts";
+import { createBackoffRepository, type BackoffRepository } from "../store/backoff.ts";
+import { tryDeviceLock } from "../store/deviceLock.ts";
+import type { Keys } from "../store/keys.ts";
+import type { ObservationRepository } from "../store/observations.ts";
+import { summarizeObservation } from "../store/devices.ts";
+import type { FollowUp } from "../domain/followUp.ts";
+import type { Monitor } from "../monitor/monitor.ts";
 import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
 
 export interface PollerDeps {
