@@ -12,7 +12,7 @@ import {
 } from "../media/index.ts";
 import type { DeviceHttp } from "../net/types.ts";
 
-/** ffmpeg processes at once across a check: 2 cores, each probe ~0.15-0.26 CPU-s (bench:probe). */
+/** ffmpeg processes at once across a check: 2 cores, each probe ~0.07-0.10 CPU-s (bench:probe, 640x360 to 1280x720). */
 const MAX_FFMPEG = 8;
 /** Seconds per sample window; a probe takes two in a row (frozen needs two). */
 const WINDOW_SECONDS = 2;

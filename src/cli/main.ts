@@ -17,6 +17,7 @@ import {
   ledgerPublicKeyCommand,
   ledgerVerifyCommand,
 } from "./commands/ledger.ts";
+import { presetsCommand } from "./commands/presets.ts";
 import { referenceCommand } from "./commands/reference.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { startCommand, workerCommand } from "./commands/start.ts";
@@ -251,6 +252,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--by <name>", "who ends it", "cli")
     .action(async (id: string, opts: { config: string; by: string }) => {
       setExit(await maintenanceEndCommand({ id, ...opts }));
+    });
+
+  program
+    .command("presets")
+    .description("list the policy presets (policy.preset): each one's cited source and the values it sets")
+    .option("--json", "print them as JSON")
+    .action((opts: { json?: boolean }) => {
+      setExit(presetsCommand({ json: opts.json === true }));
     });
 
   const key = program.command("key").description("API keys");

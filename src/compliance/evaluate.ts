@@ -71,6 +71,11 @@ export function evaluateSite(
       const time = deviceTime(obs, now);
       findings.push(clockDrift(device.id, time, site.policy, now));
       devices.set(device.id, { up: true, reach, obs, time, clockEvidence: timeEvidence(time, now) });
+    } else if (obs !== undefined && obs.clock.status === "ok") {
+      // The device told its time (GetSystemDateAndTime needs no login) before a later call
+      // failed: the clock that was read is judged, not thrown away as unknown.
+      findings.push(clockDrift(device.id, deviceTime(obs, now), site.policy, now));
+      devices.set(device.id, { up: false, reach });
     } else {
       findings.push(behindDevice("clock_drift", reach));
       devices.set(device.id, { up: false, reach });

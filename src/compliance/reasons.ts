@@ -37,7 +37,7 @@ export interface ReasonParams {
   readonly picture_unavailable: { detail: string };
   readonly picture_not_black: { meanLuma: number };
   readonly picture_black: { blackFrameRatio: number; meanLuma: number };
-  readonly picture_moving: { medianFrameDiff: number };
+  readonly picture_moving: { medianFrameDiff: number; localChanges: number; lastNoise: number };
   readonly picture_frozen: { medianFrameDiff: number; windows: number; seconds: number };
   readonly frozen_needs_two_windows: { windows: number };
   /** image_frozen and view_changed of a black picture: judged by image_black. */

@@ -4,6 +4,7 @@ import type { Secret } from "../domain/secret.ts";
 import type { Camera, Device, Site, Zone } from "../domain/site.ts";
 import { FINDING_KINDS } from "./findingKinds.ts";
 import { DEFAULTS, type ConfigInput } from "./schema.ts";
+import type { ResolvedPolicy } from "./policy.ts";
 import type { ResolvedExternals } from "./secrets.ts";
 import { toUtcIso } from "./time.ts";
 import type { LoadedConfig, ParentsConfig, Recipient, Route } from "./types.ts";
@@ -17,13 +18,12 @@ import { parseViewingWindow, type ViewingWindow } from "./windows.ts";
 export function buildLoadedConfig(
   file: string,
   config: ConfigInput,
+  resolved: ResolvedPolicy,
   externals: ResolvedExternals,
   warnings: LoadedConfig["warnings"],
 ): LoadedConfig {
   const dir = resolve(file, "..");
   const tz = config.site.timezone;
-  const p = config.policy ?? {};
-  const P = DEFAULTS.policy;
 
   const devices: Device[] = config.devices.map((d, i) => ({
     id: d.id,
@@ -67,22 +67,9 @@ export function buildLoadedConfig(
     timezone: tz,
     commissionedAt: toUtcIso(config.site.commissionedAt, tz),
     locale: config.site.locale ?? DEFAULTS.locale,
-    policy: {
-      retentionDays: p.retentionDays ?? P.retentionDays,
-      retentionToleranceHours: p.retentionToleranceHours ?? P.retentionToleranceHours,
-      maxRecordingLagSeconds: p.maxRecordingLagSeconds ?? P.maxRecordingLagSeconds,
-      maxGapMinutes: p.maxGapMinutes ?? P.maxGapMinutes,
-      maxClockDriftSeconds: p.maxClockDriftSeconds ?? P.maxClockDriftSeconds,
-      requiredZoneKinds: [...(p.requiredZoneKinds ?? P.requiredZoneKinds)],
-      requireMotionDetection: p.requireMotionDetection ?? P.requireMotionDetection,
-      pollIntervalSeconds: p.pollIntervalSeconds ?? P.pollIntervalSeconds,
-      probeIntervalSeconds: p.probeIntervalSeconds ?? P.probeIntervalSeconds,
-      retentionIntervalSeconds: p.retentionIntervalSeconds ?? P.retentionIntervalSeconds,
-      graceSeconds: p.graceSeconds ?? P.graceSeconds,
-      // Merged, so that overriding one kind keeps the plan's grace for the others.
-      graceByKind: { ...P.graceByKind, ...(p.graceByKind ?? {}) },
-      recoverySeconds: p.recoverySeconds ?? P.recoverySeconds,
-    },
+    // Explicit keys over the preset over the built-in defaults (policy.ts), with where each came from.
+    policy: resolved.policy,
+    policyProvenance: resolved.provenance,
     devices,
     zones,
     cameras,
@@ -126,7 +113,7 @@ export function buildLoadedConfig(
   }));
 
   const parents: ParentsConfig = {
-    enabled: config.parents?.enabled ?? DEFAULTS.parents.enabled,
+    enabled: resolved.parentsEnabled,
     windows: (config.parents?.windows ?? DEFAULTS.parents.windows).map((w) => {
       const parsed = parseViewingWindow(w);
       if (typeof parsed === "string") throw new Error(`unchecked viewing window ${w}: ${parsed}`);

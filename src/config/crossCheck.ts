@@ -12,8 +12,12 @@ export interface CrossCheckResult {
 /**
  * What the schema cannot say: ids that must be unique, references that must resolve, keys
  * that only make sense together. Runs on a document the schema accepted (defaults filled).
+ * `parentsEnabled` is the effective switch (policy.ts), which a preset may have turned on.
  */
-export function crossCheck(config: ConfigInput): CrossCheckResult {
+export function crossCheck(
+  config: ConfigInput,
+  parentsEnabled = config.parents?.enabled === true,
+): CrossCheckResult {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
 
@@ -176,7 +180,7 @@ export function crossCheck(config: ConfigInput): CrossCheckResult {
     const parsed = parseViewingWindow(w);
     if (typeof parsed === "string") problems.push({ path: ["parents", "windows", i], message: parsed });
   });
-  if (config.parents?.enabled === true && config.http?.publicUrl === undefined) {
+  if (parentsEnabled && config.http?.publicUrl === undefined) {
     warnings.push({ path: ["http", "publicUrl"], message: "is not set, so parent links cannot be issued" });
   }
 

@@ -9,13 +9,15 @@ import type { LoadedConfig } from "./types.ts";
 import { createConfigValidator, type ConfigValidator } from "./validate.ts";
 import { readYamlFile } from "./yamlSource.ts";
 import { buildLoadedConfig } from "./build.ts";
+import { resolvePolicy, takeExplicitKeys } from "./policy.ts";
 
 export { processEnv } from "./processEnv.ts";
 
 /**
- * Loads one site file: defaults -> YAML -> NURSERYWATCH_* environment overrides (see
- * envOverrides.ts for the mapping) -> schema validation -> cross-checks -> secrets and files
- * named by the configuration. Relative paths are resolved against the file's folder.
+ * Loads one site file: defaults -> policy.preset (presets.ts) -> YAML -> NURSERYWATCH_*
+ * environment overrides (see envOverrides.ts for the mapping) -> schema validation ->
+ * cross-checks -> secrets and files named by the configuration. Relative paths are resolved
+ * against the file's folder.
  *
  * Every problem found at a stage is reported together; a later stage runs only once the
  * earlier ones are clean, because it relies on their guarantees. Throws ConfigError.
@@ -30,22 +32,26 @@ export async function loadConfig(
 
   const overrides = applyEnvOverrides(data, env, ConfigSchema);
   const where: IssueLocator = { lineOf: (p) => source.lineOf(p), origins: overrides.origins };
+  // Before validation fills in defaults, which would hide what the file and environment set.
+  const explicit = takeExplicitKeys(data);
   const schemaIssues = validator()(data, where);
   if (overrides.issues.length > 0 || schemaIssues.length > 0) {
     throw new ConfigError(path, [...overrides.issues, ...schemaIssues]);
   }
   const config = data as ConfigInput;
 
-  const checked = crossCheck(config);
-  if (checked.problems.length > 0) throw new ConfigError(path, locateAll(checked.problems, where));
+  const policy = resolvePolicy(config, explicit, overrides.origins);
+  const checked = crossCheck(config, policy.parentsEnabled);
+  const problems = [...policy.problems, ...checked.problems];
+  if (problems.length > 0) throw new ConfigError(path, locateAll(problems, where));
 
   const externals = await resolveExternals(config, resolve(path, ".."), env);
   if (externals.problems.length > 0) throw new ConfigError(path, locateAll(externals.problems, where));
 
-  const warnings = locateAll([...checked.warnings, ...externals.warnings], where).map((w) =>
-    formatIssue(path, w),
+  const warnings = locateAll([...policy.warnings, ...checked.warnings, ...externals.warnings], where).map(
+    (w) => formatIssue(path, w),
   );
-  return buildLoadedConfig(path, config, externals, warnings);
+  return buildLoadedConfig(path, config, policy, externals, warnings);
 }
 
 // Compiling the schema takes tens of milliseconds; a district deployment loads hundreds of

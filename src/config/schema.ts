@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import type { FindingKind } from "../domain/finding.ts";
 import type { Locale, ZoneKind } from "../domain/site.ts";
 import { FINDING_KINDS } from "./findingKinds.ts";
+import { PRESET_IDS } from "./presets.ts";
 
 /*
  * The JSON Schema of a site configuration file (the contract in shared/config-example.yaml).
@@ -20,7 +21,12 @@ export const API_KEY_ROLES = ["admin", "regulator", "metrics"] as const;
 export const API_KEY_SCOPES = ["site", "district"] as const;
 export const ROUTE_SEVERITIES = ["info", "warning", "critical"] as const;
 
-/** Defaults of everything optional that has one; the district plan's values for the policy. */
+/**
+ * Defaults of everything optional that has one; the district plan's values for the policy, with
+ * the parents' view and the motion-detection requirement off. Policy keys a preset sets
+ * (presets.ts) carry no schema default: which value applies depends on the preset, and policy.ts
+ * must see whether the file set them.
+ */
 export const DEFAULTS = {
   locale: "zh-CN" as Locale,
   http: { listen: "0.0.0.0:8080" },
@@ -191,13 +197,22 @@ const graceByKindProperties: Record<string, TSchema> = Object.fromEntries(
   FINDING_KINDS.map((k) => [k, Type.Optional(Seconds(`Grace for ${k}, in seconds.`))]),
 );
 
+/** Description of a key a preset may set: the default depends on the preset. */
+const presetDefault = (text: string, builtIn: string) =>
+  `${text} Default: the preset's value, else ${builtIn} (\`nurserywatch presets\` lists them).`;
+
 const PolicySchema = Type.Object(
   {
+    preset: Type.Optional(
+      StringEnum(PRESET_IDS, {
+        description:
+          "Fills the policy from a cited source: national-2024, beijing, xigong, school-30d, or custom (the default: this file's values over the built-in defaults). Keys set here override the preset.",
+      }),
+    ),
     retentionDays: Type.Optional(
       Type.Integer({
         minimum: 1,
-        default: P.retentionDays,
-        description: "Recordings must reach back this many days.",
+        description: presetDefault("Recordings must reach back this many days.", String(P.retentionDays)),
       }),
     ),
     retentionToleranceHours: Type.Optional(
@@ -213,8 +228,10 @@ const PolicySchema = Type.Object(
     maxGapMinutes: Type.Optional(
       Type.Integer({
         minimum: 1,
-        default: P.maxGapMinutes,
-        description: "A hole in the recordings inside the retention window longer than this is a gap.",
+        description: presetDefault(
+          "A hole in the recordings inside the retention window longer than this is a gap.",
+          String(P.maxGapMinutes),
+        ),
       }),
     ),
     maxClockDriftSeconds: Type.Optional(
@@ -223,14 +240,18 @@ const PolicySchema = Type.Object(
     requiredZoneKinds: Type.Optional(
       Type.Array(StringEnum(ZONE_KINDS), {
         uniqueItems: true,
-        default: [...P.requiredZoneKinds],
-        description: "Zone kinds that must be covered; a kind with no zone declared is a violation.",
+        description: presetDefault(
+          "Zone kinds that must be covered; a kind with no zone declared is a violation.",
+          P.requiredZoneKinds.join(", "),
+        ),
       }),
     ),
     requireMotionDetection: Type.Optional(
       Type.Boolean({
-        default: P.requireMotionDetection,
-        description: "Whether alarm_disarmed counts for compliance.",
+        description: presetDefault(
+          "Whether alarm_disarmed counts for compliance.",
+          String(P.requireMotionDetection),
+        ),
       }),
     ),
     pollIntervalSeconds: Type.Optional(Seconds("How often devices are polled.", P.pollIntervalSeconds, 1)),
@@ -262,7 +283,8 @@ const PolicySchema = Type.Object(
   {
     ...strict,
     default: {},
-    description: "Thresholds and switches; defaults are the district plan's values.",
+    description:
+      "Thresholds and switches: explicit keys, else the preset's values, else the built-in defaults (the district plan's values, with motion detection not required and the parents' view off).",
   },
 );
 
@@ -424,9 +446,10 @@ const ParentsSchema = Type.Object(
   {
     enabled: Type.Optional(
       Type.Boolean({
-        default: DEFAULTS.parents.enabled,
-        description:
-          "Live view for parents; off where local rules forbid online viewing (then no parent route exists).",
+        description: presetDefault(
+          "Live view for parents; off where local rules forbid online viewing (then no parent route exists). The beijing preset refuses true.",
+          String(DEFAULTS.parents.enabled),
+        ),
       }),
     ),
     windows: Type.Optional(

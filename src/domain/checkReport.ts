@@ -1,6 +1,7 @@
 import type { Finding, FindingKind, FindingRef, FindingStatus, Subject } from "./finding.ts";
 import type { CameraSummary, Evaluation, Verdict, ZoneSummary } from "./evaluation.ts";
 import type { DeviceObservation } from "./observation.ts";
+import type { PolicyProvenance } from "./policyPreset.ts";
 import type { Locale } from "./site.ts";
 
 /** One finding as `check --json` prints it: the rule's result plus its sentence in the site's locale. */
@@ -49,6 +50,11 @@ export interface CheckReport {
   readonly zones: readonly ZoneSummary[];
   readonly cameras: readonly CameraSummary[];
   readonly devices: readonly ReportDevice[];
+  /**
+   * The preset and cited source the policy follows, and each value with where it came from
+   * (env, config, preset, default). Absent only for a site built in code rather than loaded.
+   */
+  readonly policy?: PolicyProvenance;
 }
 
 export interface CheckRun {

@@ -52,6 +52,23 @@ export interface PictureWindow {
   readonly medianFrameDiff: number;
   /** Spatial detail: mean absolute luma gradient, 0..255 (a flat black or grey frame has ~0). */
   readonly detail: number;
+  /**
+   * Median over consecutive frames of the mean difference beyond one grey level in the flat
+   * parts of the picture, 0..255. An encoder re-coding a still picture (its start-up quality
+   * ramp, the refresh at each keyframe) moves the small probe frames' pixels by one level, more
+   * only at edges and texture; sensor noise of a live camera (a dark room at night) moves them
+   * further, flat walls included, in every frame.
+   */
+  readonly noiseFrameDiff: number;
+  /**
+   * Consecutive frame pairs in which a small part of the picture changed strongly (someone
+   * moving, a clock ticking): at least a few pixels, at most half the picture, each by many grey
+   * levels. A change of the whole picture at once (a stream's first frames, the light switched
+   * on) is not counted: it says nothing about whether the picture goes on changing.
+   */
+  readonly localChanges: number;
+  /** Largest share of the picture (0..1) that changed strongly between two consecutive frames. */
+  readonly maxChangedShare: number;
 }
 
 export interface ReferenceComparison {

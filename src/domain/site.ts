@@ -1,3 +1,5 @@
+import type { Locale } from "./locale.ts";
+import type { PolicyProvenance } from "./policyPreset.ts";
 import type { Secret } from "./secret.ts";
 
 /** The resolved, validated configuration of one nursery, as config/ hands it to the rest. */
@@ -11,12 +13,17 @@ export interface Site {
   readonly commissionedAt: string;
   readonly locale: Locale;
   readonly policy: Policy;
+  /**
+   * Which preset and source the policy follows and where each value came from. Set by config/
+   * for every loaded site file; absent only for sites built in code (tests).
+   */
+  readonly policyProvenance?: PolicyProvenance;
   readonly devices: readonly Device[];
   readonly zones: readonly Zone[];
   readonly cameras: readonly Camera[];
 }
 
-export type Locale = "zh-CN" | "en";
+export type { Locale };
 
 export type ZoneKind = "entrance" | "living" | "activity" | "other";
 

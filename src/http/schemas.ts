@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema, type TUnsafe } from "@sinclair/typebox";
 import { FINDING_KINDS } from "../config/findingKinds.ts";
+import { PRESET_IDS } from "../config/presets.ts";
 import { LOCALES, ZONE_KINDS } from "../config/schema.ts";
 import type { LedgerEntry, LedgerEventType, SignedHead } from "../domain/ledger.ts";
 import type { MaintenanceWindow, Violation } from "../domain/violation.ts";
@@ -95,6 +96,36 @@ const ReportDeviceSchema = Type.Object({
   firmwareVersion: Nullable(Type.String()),
 });
 
+const LocalizedTextSchema = Type.Object({ "zh-CN": Type.String(), en: Type.String() });
+
+/** src/domain/policyPreset.ts PolicyProvenance: the preset, its cited source, each value's origin. */
+const ReportPolicySchema = Type.Object(
+  {
+    preset: StringEnum(PRESET_IDS),
+    presetFrom: StringEnum(["env", "config", "default"] as const),
+    source: Nullable(
+      Type.Object({
+        title: LocalizedTextSchema,
+        issuer: LocalizedTextSchema,
+        number: Nullable(Type.String()),
+        clause: Nullable(Type.String()),
+        date: Nullable(Type.String({ description: "ISO date the source took effect." })),
+        summary: LocalizedTextSchema,
+        note: Nullable(LocalizedTextSchema),
+      }),
+    ),
+    values: Type.Record(
+      Type.String(),
+      Type.Object({
+        value: AnyJson,
+        from: StringEnum(["env", "config", "preset", "default"] as const),
+        variable: Type.Optional(Type.String()),
+      }),
+    ),
+  },
+  { description: "Absent in reports of older versions." },
+);
+
 export const CheckReportSchema = Type.Object({
   site: Type.Object({
     id: Type.String(),
@@ -126,6 +157,7 @@ export const CheckReportSchema = Type.Object({
   zones: Type.Array(ZoneSummarySchema),
   cameras: Type.Array(CameraSummarySchema),
   devices: Type.Array(ReportDeviceSchema),
+  policy: Type.Optional(ReportPolicySchema),
 });
 
 export const SiteStatusSchema = Type.Object({

@@ -97,6 +97,8 @@ const SILENT: MediaLogger = { debug: () => undefined, warn: () => undefined };
 interface FluentInternals {
   ffmpegProc?: ChildProcess;
   _getFfmpegPath: (cb: (err: Error | null, path: string) => void) => void;
+  _checkCapabilities: (cb: (err: Error | null) => void) => void;
+  availableEncoders: (cb: (err: Error | null, encoders: Record<string, never>) => void) => void;
 }
 
 export function createMediaRunner(opts: MediaRunnerOptions): MediaRunner {
@@ -279,8 +281,12 @@ function startPlain(path: string, args: readonly string[], sink: Sink): void {
 
 /**
  * Starts ffmpeg through fluent-ffmpeg. Library behaviours to know:
- * - on its first run in a process it lists ffmpeg's formats and encoders (two short runs, cached
- *   for the process, outside our limiter; the deadline of that first job covers them);
+ * - before a run it checks the output format and codecs against ffmpeg's lists of formats and
+ *   encoders, which it gets by running `ffmpeg -formats` and `ffmpeg -encoders` (~40 ms of CPU
+ *   each) once per process, but again for every run started before the first listing returned:
+ *   nine cameras probed at once in a fresh `check` cost 18 extra processes, more than a third of
+ *   each probe's CPU. We skip that check: our jobs name the format as an option ffmpeg checks
+ *   itself (failing with a clear message), and no -vcodec/-acodec for its "-strict experimental" pass;
  * - its binary path is process-wide (setFfmpegPath) with a fallback to FFMPEG_PATH; we pin the
  *   path on each command, so runners with different binaries never race and no environment is read;
  * - it kills ffmpeg 20 ms after the output stream closes; we pipe stdout with `end: false`, so our
@@ -299,7 +305,10 @@ function startFluent(path: string, job: FfmpegJob, sink: Sink): void {
     return;
   }
   const command = ffmpeg({ stdoutLines: STDERR_TAIL_LINES });
-  (command as unknown as FluentInternals)._getFfmpegPath = (cb) => cb(null, path);
+  const internals = command as unknown as FluentInternals;
+  internals._getFfmpegPath = (cb) => cb(null, path);
+  internals._checkCapabilities = (cb) => cb(null);
+  internals.availableEncoders = (cb) => cb(null, {});
 
   if ("url" in job.input) command.input(job.input.url);
   else command.input(Readable.from([Buffer.from(job.input.stdin)]));

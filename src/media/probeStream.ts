@@ -144,12 +144,15 @@ function lastMeasuredFrames(
 
 function inputOptions(opts: StreamProbeOptions, names: MediaTools["options"]): string[] {
   // info: the stream description and showinfo lines are logged at that level. One decoder
-  // thread: a probe is paced by the camera anyway, and threads only add CPU per frame.
+  // thread and one filter thread (a global option, so it may stand here): a probe is paced by
+  // the camera anyway, and thread pools only add CPU (filter threads: ~5 % of a probe's ffmpeg).
   return [
     "-loglevel",
     "info",
     "-nostats",
     "-threads",
+    "1",
+    "-filter_threads",
     "1",
     "-analyzeduration",
     "1000000",
@@ -161,7 +164,11 @@ function outputOptions(seconds: number, sampleFps: number, names: MediaTools["op
   // select keeps the stream's own frames (and timestamps) at most sampleFps per second; the
   // fps filter would instead invent duplicates to fill gaps, which look exactly like a freeze.
   const interval = (0.95 / sampleFps).toFixed(4);
+  // The run's length is counted from the first decoded frame (trim), not by the output's -t:
+  // joining a shared stream mid-GOP, the decoder waits for a keyframe, and -t counts that wait
+  // as sampled time, cutting the second window short.
   const filter = [
+    `trim=duration=${(seconds + 0.5 / sampleFps).toFixed(3)}`,
     `select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,${interval})`,
     `scale=${PROBE_FRAME.width}:${PROBE_FRAME.height}:flags=area`,
     "format=gray",
@@ -179,8 +186,6 @@ function outputOptions(seconds: number, sampleFps: number, names: MediaTools["op
     // Passthrough: never duplicate frames to a constant rate (duplicates would read as frozen).
     `-${names.passthroughTiming}`,
     "passthrough",
-    "-t",
-    (seconds + 0.5 / sampleFps).toFixed(3),
     "-frames:v",
     String(maxFrames),
     "-pix_fmt",

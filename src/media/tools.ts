@@ -38,7 +38,7 @@ export interface MediaTools {
 }
 
 /** Filters the picture probes run (probeStream.ts, frames.ts). */
-export const PROBE_FILTERS = ["select", "scale", "format", "showinfo"] as const;
+export const PROBE_FILTERS = ["trim", "select", "scale", "format", "showinfo"] as const;
 
 export interface DetectMediaToolsOptions {
   /**

@@ -12,13 +12,38 @@ export const BLACK_PIXEL_MAX = 20;
 /** A frame is black when at least this share of its pixels is black (blackframe's default 98 %). */
 export const BLACK_FRAME_SHARE = 0.98;
 
+/**
+ * A pixel of the probe frame that moved by at least this many levels changed for real: coding
+ * noise and sensor noise, averaged down by the downscale, stay within 4 levels in every stream
+ * measured (test/media/frozen.gst.test.ts).
+ */
+export const STRONG_CHANGE_LEVELS = 10;
+/**
+ * Where the earlier frame's local gradient is at most this many levels, the picture is flat:
+ * an encoder re-coding a still picture changes it at edges and texture (ringing, requantised
+ * detail), sensor noise changes it everywhere, flat walls included.
+ */
+export const FLAT_GRADIENT_LEVELS = 4;
+/** With less of the picture flat than this, the noise figure is taken over the whole picture. */
+const MIN_FLAT_SHARE = 1 / 8;
+/** A local change covers at least this many probe pixels (a clock's seconds digit: ~10) ... */
+export const LOCAL_CHANGE_MIN_PIXELS = 4;
+/** ... and at most this share of the picture. */
+export const LOCAL_CHANGE_MAX_SHARE = 0.5;
+
 export interface Sample {
   /** Stream timestamp, seconds. */
   readonly pts: number;
   readonly frame: GrayFrame;
 }
 
-export function measureWindow(samples: readonly Sample[]): PictureWindow {
+/**
+ * `leadIn`: the sample just before the window (the previous window's last). The pair it makes
+ * with the window's first frame counts for this window, so no change between two windows goes
+ * unseen (a clock ticking once a second would otherwise lose one tick in four at the boundary).
+ * Frame counts, luma, black and detail are the window's own frames.
+ */
+export function measureWindow(samples: readonly Sample[], leadIn?: Sample): PictureWindow {
   const first = samples[0];
   const last = samples[samples.length - 1];
   if (!first || !last) throw new RangeError("a window needs at least one frame");
@@ -36,7 +61,18 @@ export function measureWindow(samples: readonly Sample[]): PictureWindow {
   }
 
   const diffs: number[] = [];
-  for (let i = 1; i < samples.length; i++) diffs.push(meanAbsDiff(samples[i - 1]!.frame, samples[i]!.frame));
+  const noise: number[] = [];
+  let localChanges = 0;
+  let maxChangedShare = 0;
+  const paired = leadIn ? [leadIn, ...samples] : samples;
+  for (let i = 1; i < paired.length; i++) {
+    const d = compareFrames(paired[i - 1]!.frame, paired[i]!.frame);
+    diffs.push(d.mean);
+    noise.push(d.beyondOneLevel);
+    const share = d.strong / d.pixels;
+    maxChangedShare = Math.max(maxChangedShare, share);
+    if (d.strong >= LOCAL_CHANGE_MIN_PIXELS && share <= LOCAL_CHANGE_MAX_SHARE) localChanges++;
+  }
 
   return {
     frames: samples.length,
@@ -47,7 +83,55 @@ export function measureWindow(samples: readonly Sample[]): PictureWindow {
     meanFrameDiff: round3(diffs.length ? diffs.reduce((a, b) => a + b, 0) / diffs.length : 0),
     medianFrameDiff: round3(median(diffs)),
     detail: round3(detailSum / samples.length),
+    noiseFrameDiff: round3(median(noise)),
+    localChanges,
+    maxChangedShare: round3(maxChangedShare),
   };
+}
+
+interface FrameComparison {
+  readonly pixels: number;
+  /** Mean absolute difference, 0..255. */
+  readonly mean: number;
+  /** Mean difference beyond one grey level (max(0, |d| - 1)) over the flat parts of the picture. */
+  readonly beyondOneLevel: number;
+  /** Pixels that moved by STRONG_CHANGE_LEVELS or more. */
+  readonly strong: number;
+}
+
+/**
+ * The per-pair figures of a window: one pass over every pixel, one over the inner pixels for
+ * the flat parts (kept apart so neither loop branches on the border; these run for every frame
+ * pair of every probe, in a fresh process, often before the JIT has optimised them).
+ */
+function compareFrames(a: GrayFrame, b: GrayFrame): FrameComparison {
+  if (a.data.length !== b.data.length) throw new RangeError("frames differ in size");
+  const { width: w, height: h } = a;
+  const pa = a.data;
+  const pb = b.data;
+  const n = pa.length;
+  let sum = 0;
+  let strong = 0;
+  let beyondAll = 0;
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(pa[i]! - pb[i]!);
+    sum += d;
+    if (d > 1) beyondAll += d - 1;
+    if (d >= STRONG_CHANGE_LEVELS) strong++;
+  }
+  let beyondFlat = 0;
+  let flat = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let i = y * w + 1, end = y * w + w - 1; i < end; i++) {
+      if (Math.abs(pa[i + 1]! - pa[i - 1]!) > FLAT_GRADIENT_LEVELS) continue;
+      if (Math.abs(pa[i + w]! - pa[i - w]!) > FLAT_GRADIENT_LEVELS) continue;
+      flat++;
+      const d = Math.abs(pa[i]! - pb[i]!);
+      if (d > 1) beyondFlat += d - 1;
+    }
+  }
+  const beyondOneLevel = flat >= n * MIN_FLAT_SHARE ? beyondFlat / flat : beyondAll / n;
+  return { pixels: n, mean: sum / n, beyondOneLevel, strong };
 }
 
 function lumaAndBlack(data: Uint8Array): { sum: number; black: number } {
@@ -59,14 +143,6 @@ function lumaAndBlack(data: Uint8Array): { sum: number; black: number } {
     if (v <= BLACK_PIXEL_MAX) black++;
   }
   return { sum, black };
-}
-
-/** Mean absolute difference between two same-sized frames, 0..255. */
-export function meanAbsDiff(a: GrayFrame, b: GrayFrame): number {
-  if (a.data.length !== b.data.length) throw new RangeError("frames differ in size");
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i]! - b.data[i]!);
-  return sum / a.data.length;
 }
 
 /** Mean of (|dx| + |dy|) / 2 over the frame: ~0 for a flat frame, tens for a detailed room. */

@@ -32,7 +32,9 @@ export function splitWindows(
     const inWindow = samples.filter((s) => s.pts >= start && s.pts < end);
     const last = inWindow[inWindow.length - 1];
     if (inWindow.length >= 2 && last && last.pts >= end - slack) {
-      out.push(ok(measureWindow(inWindow)));
+      // The previous window's last frame leads in: changes across the boundary count too.
+      const leadIn = k > 0 ? samples.findLast((s) => s.pts < start) : undefined;
+      out.push(ok(measureWindow(inWindow, leadIn)));
       continue;
     }
     const reached = samples.length ? Math.max(0, samples[samples.length - 1]!.pts - start) : 0;

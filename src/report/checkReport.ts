@@ -37,6 +37,7 @@ export function buildCheckReport(site: Site, run: CheckRun): CheckReport {
     zones: evaluation.zones,
     cameras: evaluation.cameras,
     devices: site.devices.map((d) => reportDevice(d.id, d.kind, run.observations.get(d.id))),
+    ...(site.policyProvenance === undefined ? {} : { policy: site.policyProvenance }),
   };
 }
 

@@ -59,7 +59,8 @@ const en: ReasonSentences = {
   picture_not_black: (p) => `The picture is lit (mean brightness ${p.meanLuma.toFixed(0)} of 255).`,
   picture_black: (p) =>
     `The picture is black in ${Math.round(p.blackFrameRatio * 100)}% of the frames sampled (mean brightness ${p.meanLuma.toFixed(0)} of 255): the lens is covered or the camera sees nothing.`,
-  picture_moving: (p) => `The picture is live (frames change by ${p.medianFrameDiff.toFixed(2)} on average).`,
+  picture_moving: (p) =>
+    `The picture is live (${p.localChanges} local changes between sampled frames; sensor noise in the last sample ${p.lastNoise.toFixed(3)}).`,
   picture_frozen: (p) =>
     `The picture has not changed over ${p.windows} samples (${p.seconds} s) while the stream's clock ran on: the image is frozen.`,
   frozen_needs_two_windows: (p) =>
@@ -234,7 +235,8 @@ const zhCN: ReasonSentences = {
   picture_not_black: (p) => `画面有亮度（平均亮度 ${p.meanLuma.toFixed(0)}/255）。`,
   picture_black: (p) =>
     `抽样画面中 ${Math.round(p.blackFrameRatio * 100)}% 为黑屏（平均亮度 ${p.meanLuma.toFixed(0)}/255）：镜头被遮挡或摄像机看不到画面。`,
-  picture_moving: (p) => `画面正常刷新（帧间平均变化 ${p.medianFrameDiff.toFixed(2)}）。`,
+  picture_moving: (p) =>
+    `画面正常刷新（抽样帧间局部变化 ${p.localChanges} 次；最后一次抽样的传感器噪声 ${p.lastNoise.toFixed(3)}）。`,
   picture_frozen: (p) =>
     `连续 ${p.windows} 次抽样（共 ${p.seconds} 秒）画面完全没有变化，而视频流时间仍在走：画面已冻结。`,
   frozen_needs_two_windows: (p) => `只取到 ${p.windows} 次抽样；判断画面冻结需要连续两次。`,

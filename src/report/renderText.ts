@@ -2,6 +2,7 @@ import type { FindingStatus } from "../domain/finding.ts";
 import type { Locale } from "../domain/site.ts";
 import { formatTime, kindTitle, statusLabel, verdictLabel } from "./messages.ts";
 import type { CheckReport, ReportFinding } from "../domain/checkReport.ts";
+import { policyLines } from "./policyText.ts";
 
 /** The words around the findings; the findings' own sentences come from messages.ts. */
 const CHROME: Readonly<Record<Locale, Readonly<Record<string, string>>>> = {
@@ -91,6 +92,8 @@ export function renderCheckText(r: CheckReport): string {
       .map((s) => `${statusLabel(locale, s)} ${r.counts[s]}`)
       .join(" · ")} (${t("notRequiredCount")}: ${r.counts.not_required})`,
   );
+  // Which rules the verdict was judged against, and which file, variable or preset set each value.
+  if (r.policy !== undefined) out.push(...policyLines(r.policy, locale));
 
   out.push("", `${t("zones")}:`);
   for (const z of r.zones) {

@@ -6,7 +6,9 @@ import type { DeviceObservation } from "../../src/domain/observation.ts";
 import { ok, unsupported } from "../../src/domain/probe.ts";
 import {
   DAY,
+  MINUTE,
   NOW,
+  SECOND,
   camera,
   device,
   evaluate,
@@ -17,14 +19,17 @@ import {
   jobState,
   patch,
   recordingInfo,
+  withClock,
   zone,
 } from "./builders.ts";
 
 const site = healthySite();
 const healthy = healthyObservation(site);
+const noAnswer = { kind: "timeout", message: "no answer in 5 s" } as const;
 const down: DeviceObservation = {
   ...healthy,
-  reach: { status: "unreachable", error: { kind: "timeout", message: "no answer in 5 s" } },
+  reach: { status: "unreachable", error: noAnswer },
+  clock: { status: "failed", error: noAnswer },
 };
 const CAMERA_KINDS = [
   "camera_offline",
@@ -122,6 +127,33 @@ describe("evaluateSite", () => {
       expect(ev.cameras.every((c) => c.health === "unhealthy" && c.root?.kind === "device_unreachable")).toBe(
         true,
       );
+    });
+  });
+
+  describe("a device that told its time, then refused the login", () => {
+    const refused = { kind: "auth", message: "ter:NotAuthorized" } as const;
+    const told = (driftMs: number): DeviceObservation => ({
+      ...withClock(healthy, iso(NOW - SECOND + driftMs)),
+      reach: { status: "unreachable", error: refused },
+    });
+
+    it("has its clock judged from what it said: within the limit is ok", () => {
+      const ev = evaluate(site, told(3 * SECOND));
+      expect(findingOf(ev, "device_unreachable", "nvr1").status).toBe("violation");
+      expect(findingOf(ev, "clock_drift", "nvr1")).toMatchObject({ status: "ok", causedBy: null });
+    });
+
+    it("and a clock far off is a violation of its own, not an unknown behind the login", () => {
+      const ev = evaluate(site, told(20 * MINUTE));
+      expect(findingOf(ev, "clock_drift", "nvr1")).toMatchObject({
+        status: "violation",
+        reason: "clock_drift_exceeded",
+        causedBy: null,
+      });
+      expect(findingOf(ev, "recording_stopped", "cam1")).toMatchObject({
+        status: "unknown",
+        reason: "device_unreachable",
+      });
     });
   });
 

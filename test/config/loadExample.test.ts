@@ -41,7 +41,7 @@ describe("the published example", () => {
       maxGapMinutes: 10,
       maxClockDriftSeconds: 30,
       requiredZoneKinds: ["entrance", "living", "activity"],
-      requireMotionDetection: false,
+      requireMotionDetection: true,
       pollIntervalSeconds: 30,
       probeIntervalSeconds: 300,
       retentionIntervalSeconds: 3600,
@@ -126,6 +126,15 @@ describe("the published example", () => {
       windows: [{ text: "Mon-Fri 08:00-17:30", days: [1, 2, 3, 4, 5], startMinute: 480, endMinute: 1050 }],
       maxSessionsPerFamily: 2,
     });
+    // The example follows the xigong preset: what the file leaves out comes from it, and says so.
+    expect(config.site.policyProvenance).toMatchObject({ preset: "xigong", presetFrom: "config" });
+    expect(config.site.policyProvenance?.values).toMatchObject({
+      retentionDays: { value: 90, from: "preset" },
+      requireMotionDetection: { value: true, from: "preset" },
+      maxGapMinutes: { value: 10, from: "config" },
+      "parents.enabled": { value: true, from: "config" },
+    });
+    expect(config.warnings.filter((w) => w.includes("weaker"))).toEqual([]);
     // The example's zones have no cameras and its reference image is not shipped: warnings, not errors.
     expect(config.warnings.some((w) => w.includes("zones[4]") && w.includes("minCameras is 2"))).toBe(true);
     expect(

@@ -90,6 +90,18 @@ describe("check against devices that cannot be trusted", () => {
     expect(cam.causedBy).toEqual({ kind: "device_unreachable", subject: { type: "device", id: "nvr1" } });
     expect(result.stdout).not.toContain("not-the-password");
     expect(result.stderr).not.toContain("not-the-password");
+    // GetSystemDateAndTime needs no login: the clock it told is judged, not lost behind the refusal.
+    expect(findingOf(report, "clock_drift", "nvr1")).toMatchObject({ status: "ok", causedBy: null });
+  });
+
+  test("a wrong password on a device whose clock is years off: clock_drift is still a violation", async () => {
+    const { result } = await check(
+      [{ id: "old", clockStartsAt: "2009-01-01T00:00:00Z", dateTimeType: "Manual" }],
+      { configPassword: "not-the-password" },
+    );
+    const report = parseReport(result);
+    expect(findingOf(report, "device_unreachable", "old").status).toBe("violation");
+    expect(findingOf(report, "clock_drift", "old")).toMatchObject({ status: "violation", causedBy: null });
   });
 
   test("a hung device is answered within its deadline while the others are still checked", async () => {

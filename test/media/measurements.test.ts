@@ -141,7 +141,45 @@ describe("frames and windows", () => {
       meanFrameDiff: 20,
       medianFrameDiff: 2,
       detail: 0,
+      // Beyond one level: 1, 57, 0. The jump to 60 changes the whole frame: strong, but not local.
+      noiseFrameDiff: 1,
+      localChanges: 0,
+      maxChangedShare: 1,
     });
+    // A corner of 4 pixels jumping by 10 levels is a local change; by 9 it is not strong.
+    const corner = (v: number): GrayFrame => {
+      const f = flat(50);
+      for (const i of [0, 1, 8, 9]) f.data[i] = v;
+      return f;
+    };
+    const local = measureWindow([
+      { pts: 0, frame: corner(50) },
+      { pts: 0.25, frame: corner(60) },
+      { pts: 0.5, frame: corner(51) },
+    ]);
+    // Beyond one level on the flat inner pixels: 9 / 12 as the corner brightens, then 0 as it
+    // dims (pixel 9 now sits on an edge, where coding noise would be); their median 0.375.
+    expect(local).toMatchObject({ localChanges: 1, maxChangedShare: 0.125, noiseFrameDiff: 0.375 });
+  });
+
+  it("counts a change between two windows for the later one (no tick of a clock goes unseen)", () => {
+    const dot = (v: number): GrayFrame => {
+      const f = flat(50);
+      for (const i of [9, 10, 17, 18]) f.data[i] = v;
+      return f;
+    };
+    // The corner changes exactly between the last frame of window 1 and the first of window 2.
+    const samples: Sample[] = [0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75].map((t) => ({
+      pts: t,
+      frame: dot(t < 1 ? 50 : 90),
+    }));
+    const windows = splitWindows(
+      samples,
+      { windowSeconds: 1, count: 2, sampleFps: 4 },
+      { kind: "network", message: "stopped" },
+    );
+    expect(windows.map((w) => (w.status === "ok" ? w.value.localChanges : null))).toEqual([0, 1]);
+    expect(windows.map((w) => (w.status === "ok" ? w.value.frames : null))).toEqual([4, 4]);
   });
 
   it("cuts windows by stream time and fails the one the stream did not reach", () => {

@@ -18,6 +18,8 @@ import { DIM_NOISY, ROOM_A } from "./helpers/scenes.ts";
  *   black                        0.97    1     0               0               0.007
  *   frozen (room, 1 frame)      95.2     0     0.064 / 0.012   0.116 / 0.086   2.5
  *   dim room + sensor noise     24.3     0     0.393 / 0.392   0.475 / 0.413   0.95
+ * New measures (window 1 / 2): noiseFrameDiff (beyond one grey level) and localChanges:
+ *   moving h264 2.50 / 3.03, 8 / 7; hevc 5.05 / 6.04, 8 / 7; frozen 0 / 0, 0 / 0; dim 0.035 / 0.038, 0 / 0.
  * (frames 9 / 8, ptsAdvanceMs 1920 / 1680 for every clip.) The frozen clip is not bit-identical:
  * each keyframe re-encodes the picture, so its max lifts to ~0.1. The dark noisy room's median
  * stays 6-30x above the frozen one and above the frozen max, and it is not black (mean luma ~24,
@@ -141,6 +143,7 @@ describe("measurements on camera-like encodes", () => {
     for (const name of ["moving", "moving265"]) {
       for (const w of ok(name)) {
         expect(w.medianFrameDiff).toBeGreaterThan(1);
+        expect(w.localChanges).toBeGreaterThanOrEqual(5);
         expect(w.blackFrameRatio).toBe(0);
         expect(w.detail).toBeGreaterThan(3);
       }
@@ -162,6 +165,9 @@ describe("measurements on camera-like encodes", () => {
       expect(w.maxFrameDiff).toBeLessThan(0.3);
       expect(w.ptsAdvanceMs).toBeGreaterThanOrEqual(1600);
       expect(w.blackFrameRatio).toBe(0);
+      // The keyframe refresh moves no pixel by more than one level, and none strongly.
+      expect(w.noiseFrameDiff).toBeLessThan(0.005);
+      expect(w.localChanges).toBe(0);
     }
   });
 
@@ -178,6 +184,9 @@ describe("measurements on camera-like encodes", () => {
       expect(w.medianFrameDiff).toBeGreaterThan(0.2);
       expect(w.medianFrameDiff).toBeGreaterThan(4 * frozen[i]!.medianFrameDiff);
       expect(w.medianFrameDiff).toBeGreaterThan(frozen[i]!.maxFrameDiff);
+      // Sensor noise moves pixels beyond one level in every pair; nothing moves strongly.
+      expect(w.noiseFrameDiff).toBeGreaterThan(0.025);
+      expect(w.localChanges).toBe(0);
     }
   });
 

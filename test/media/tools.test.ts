@@ -21,7 +21,7 @@ describe("detectMediaTools", () => {
     expect(tools.ffmpeg).toMatchObject({ path: "/usr/bin/ffmpeg", source: "system" });
     expect(tools.ffprobe).toMatchObject({ path: "/usr/bin/ffprobe", source: "system" });
     expect(tools.ffmpeg.version).toMatch(/^5\.1\./);
-    expect(tools.filters).toEqual({ select: true, scale: true, format: true, showinfo: true });
+    expect(tools.filters).toEqual({ trim: true, select: true, scale: true, format: true, showinfo: true });
     expect(missingProbeFilters(tools)).toEqual([]);
     // ffmpeg 5.1: -timeout is the socket timeout, -fps_mode exists.
     expect(tools.options).toEqual({ rtspSocketTimeout: "timeout", passthroughTiming: "fps_mode" });

@@ -37,7 +37,7 @@ const SAMPLES: { readonly [R in ReasonCode]: ReasonParams[R] } = {
   picture_unavailable: { detail: "the stream gave no frames" },
   picture_not_black: { meanLuma: 117 },
   picture_black: { blackFrameRatio: 1, meanLuma: 16 },
-  picture_moving: { medianFrameDiff: 2.6 },
+  picture_moving: { medianFrameDiff: 2.6, localChanges: 3, lastNoise: 0.021 },
   picture_frozen: { medianFrameDiff: 0.01, windows: 2, seconds: 4 },
   frozen_needs_two_windows: { windows: 1 },
   picture_is_black: {},

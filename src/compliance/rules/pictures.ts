@@ -5,16 +5,22 @@ import { cameraSubject, outcome, toFinding, type Outcome } from "../findings.ts"
 
 /**
  * What the rules call black, frozen and turned away, from the measurements media/ makes
- * (src/domain/picture.ts). Calibrated on the clips in test/media/measurements.test.ts: a frozen
- * encode keeps a median frame difference under 0.07 and a dark, noisy room at night stays above
- * 0.39; the same view under other lighting or IR scores 0.80-0.99, a turned or covered camera 0.21
- * or less.
+ * (src/domain/picture.ts). Calibrated on the clips in test/media/probeStream.files.test.ts and the
+ * GStreamer streams in test/media/frozen.gst.test.ts: a still picture re-coded by x264 (300 kbit/s
+ * to 2 Mbit/s, keyframes every 1 to 17 s, encoder started at connect or already running) keeps
+ * its last window's noise figure at or under 0.010 (0.011 in a first window's start-up ramp) and
+ * never changes a pixel strongly; a dark, noisy room at night stays at 0.028 or more (the
+ * limit sits between, 1.7x from each); a clock in a corner changes a few pixels strongly once a
+ * second (3 local changes per probe).
+ * The same view under other lighting or IR scores 0.80-0.99, a turned or covered camera 0.21 or less.
  */
 export const PICTURE_LIMITS = {
   /** Share of sampled frames that are black for the picture to count as black. */
   blackFrameRatio: 0.9,
-  /** Median consecutive-frame difference (0..255) under which a window shows no change. */
-  frozenMedianDiff: 0.15,
+  /** noiseFrameDiff (0..255) from which a window's change is the scene's own noise, not the encoder's. */
+  liveNoiseFrameDiff: 0.017,
+  /** Local changes (frame pairs, over the whole probe) that prove something in the picture moves. */
+  minLocalChanges: 2,
   /** The stream's clock must have advanced this much in a window for "no change" to mean frozen. */
   minPtsAdvanceMs: 1000,
   /** Similarity to the approved view under which the view has changed. */
@@ -120,6 +126,9 @@ function windowEvidence(w: PictureWindow): Record<string, number> {
     blackFrameRatio: round(w.blackFrameRatio),
     medianFrameDiff: round(w.medianFrameDiff),
     maxFrameDiff: round(w.maxFrameDiff),
+    noiseFrameDiff: round(w.noiseFrameDiff),
+    localChanges: w.localChanges,
+    maxChangedShare: round(w.maxChangedShare),
   };
 }
 
@@ -143,16 +152,33 @@ function judgeBlack(
     : outcome("ok", "picture_not_black", { meanLuma: round(meanLuma, 1) }, evidence);
 }
 
-/** Frozen: no change within the noise floor while the stream's clock ran on, in two windows in a row (DESIGN.md §4). */
+/**
+ * Frozen: no change beyond the encoder's own noise while the stream's clock ran on, in two
+ * windows in a row (DESIGN.md §4). What proves a live picture:
+ * - something moving: a small part of the picture changing strongly, in at least two frame pairs
+ *   (one could be a glitch of the stream's first frames);
+ * - or the scene's own noise (a dark room at night) still there in the last window. Change spread
+ *   thin over the picture in an earlier window only is not proof: an encoder started at connect
+ *   re-codes a still picture at rising quality for its first seconds, and that ramp fades.
+ */
 function judgeFrozen(windows: readonly PictureWindow[], evidence: Record<string, unknown>): Outcome {
-  const still = (w: PictureWindow): boolean =>
-    w.frames >= 2 &&
-    w.ptsAdvanceMs >= PICTURE_LIMITS.minPtsAdvanceMs &&
-    w.medianFrameDiff < PICTURE_LIMITS.frozenMedianDiff;
   const median = windows.length > 0 ? Math.max(...windows.map((w) => w.medianFrameDiff)) : 0;
-  // One window that moved proves the picture is live; only stillness needs a second look.
-  if (windows.some((w) => !still(w)))
-    return outcome("ok", "picture_moving", { medianFrameDiff: round(median) }, evidence);
+  const localChanges = windows.reduce((n, w) => n + w.localChanges, 0);
+  // The message says which sign of life was seen: motion, or the sensor's noise still there at the end.
+  const lastNoise = round(windows[windows.length - 1]?.noiseFrameDiff ?? 0);
+  const moving = outcome(
+    "ok",
+    "picture_moving",
+    { medianFrameDiff: round(median), localChanges, lastNoise },
+    evidence,
+  );
+  if (localChanges >= PICTURE_LIMITS.minLocalChanges) return moving;
+  // Identical frames whose timestamps stand still are not evidence of a frozen picture.
+  const timed = (w: PictureWindow): boolean =>
+    w.frames >= 2 && w.ptsAdvanceMs >= PICTURE_LIMITS.minPtsAdvanceMs;
+  if (!windows.every(timed)) return moving;
+  const last = windows[windows.length - 1];
+  if (last && last.noiseFrameDiff >= PICTURE_LIMITS.liveNoiseFrameDiff) return moving;
   if (windows.length < 2)
     return outcome("unknown", "frozen_needs_two_windows", { windows: windows.length }, evidence);
   const seconds = Math.round(windows.reduce((n, w) => n + w.ptsAdvanceMs, 0) / 1000);

@@ -9,6 +9,7 @@ import {
   statusLabel,
   verdictLabel,
 } from "../../report/messages.ts";
+import { policyLines } from "../../report/policyText.ts";
 import type { SiteInfo } from "../deps.ts";
 import { html, type Html } from "./html.ts";
 import { WORDS, duration, type Words } from "./words.ts";
@@ -81,7 +82,8 @@ function renderSite(
         </p>`;
   return html`<section class="site" data-site="${info.id}">
     <h2><span class="site-name">${info.name}</span> ${verdict}</h2>
-    ${checked} ${report === null ? null : siteProblems(report, data.locale, w)}
+    ${checked} ${report === null ? null : policyNote(report, data.locale)}
+    ${report === null ? null : siteProblems(report, data.locale, w)}
     <h3>${w.openViolations} <span class="count" data-open-count="${open.length}">${open.length}</span></h3>
     ${
       open.length === 0
@@ -99,6 +101,20 @@ function renderSite(
       ${info.devices.map((d) => deviceItem(d.id, info, report, status, data, w))}
     </ul>
   </section>`;
+}
+
+/** Which preset and cited source the site is judged against; the values and their origins on demand. */
+function policyNote(report: CheckReport, locale: Locale): Html | null {
+  const policy = report.policy;
+  if (policy === undefined) return null;
+  const [head, ...values] = policyLines(policy, locale);
+  return html`<details class="meta policy" data-preset="${policy.preset}">
+    <summary>${head}</summary>
+    ${policy.source === null ? null : html`<p>${policy.source.summary[locale]}</p>`}
+    <ul>
+      ${values.map((line) => html`<li>${line.trim()}</li>`)}
+    </ul>
+  </details>`;
 }
 
 function siteProblems(report: CheckReport, locale: Locale, w: Words): Html | null {

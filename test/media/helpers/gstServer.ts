@@ -5,13 +5,14 @@ import { ROOT } from "../../helpers/paths.ts";
 
 /**
  * GStreamer's RTSP server (gst-rtsp-server, a third-party implementation) serving videotestsrc
- * patterns, driven by test/fixtures/gst/rtspServer.py under the system python (python3-gi lives
- * there, not in the pyenv python on PATH). Mounts: /moving /black /still /quiet.
+ * patterns and still images, driven by test/fixtures/gst/rtspServer.py under the system python
+ * (python3-gi lives there, not in the pyenv python on PATH). Mounts: /moving /black /still
+ * /quiet, and with `image` /photo /clock, with `nightImage` /night (see the script).
  */
 
 export interface GstRtspServer {
   readonly port: number;
-  /** rtsp://127.0.0.1:port/mount (moving, black, still, quiet; anything else is a 404). */
+  /** rtsp://127.0.0.1:port/mount (moving, black, still, quiet, photo, clock, night; anything else is a 404). */
   url(mount: string): string;
   stop(): Promise<void>;
 }
@@ -23,6 +24,16 @@ export interface GstServerOptions {
   readonly width?: number;
   readonly height?: number;
   readonly fps?: number;
+  /** Frames between keyframes (x264enc key-int-max). */
+  readonly gop?: number;
+  /** x264enc bitrate, kbit/s. */
+  readonly bitrateKbps?: number;
+  /** One pipeline for all clients, started with the first (default: one per client, started at connect). */
+  readonly shared?: boolean;
+  /** A PNG held still for /photo and /clock. */
+  readonly image?: string;
+  /** A dim PNG for /night. */
+  readonly nightImage?: string;
 }
 
 const SCRIPT = join(ROOT, "test/fixtures/gst/rtspServer.py");
@@ -34,6 +45,11 @@ export async function startGstRtspServer(opts: GstServerOptions = {}): Promise<G
   if (opts.width) args.push("--width", String(opts.width));
   if (opts.height) args.push("--height", String(opts.height));
   if (opts.fps) args.push("--fps", String(opts.fps));
+  if (opts.gop) args.push("--gop", String(opts.gop));
+  if (opts.bitrateKbps) args.push("--bitrate", String(opts.bitrateKbps));
+  if (opts.shared) args.push("--shared");
+  if (opts.image) args.push("--image", opts.image);
+  if (opts.nightImage) args.push("--night-image", opts.nightImage);
   // stdin stays open: the server exits when it closes, so a crashed test run leaves nothing behind.
   const proc: ChildProcessByStdio<Writable, Readable, Readable> = spawn("/usr/bin/python3", args, {
     stdio: ["pipe", "pipe", "pipe"],
