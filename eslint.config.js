@@ -2,6 +2,10 @@
 import tseslint from "typescript-eslint";
 
 const NO_SIMULATOR = { group: ["**/simulator/**"], message: "Production code never imports the simulator." };
+const NO_UPPER = {
+  group: ["**/app/*", "**/http/*", "**/http/**", "**/workers/*", "**/cli/*", "**/cli/**"],
+  message: "A lower layer never imports the wiring and entry points (app/, http/, workers/, cli/).",
+};
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "var/**", "config/schema.json"] },
@@ -38,6 +42,45 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [NO_SIMULATOR] }] },
   },
   {
+    // Replaces the entry above for the lower layers (same rule): the simulator and the layers above.
+    files: ["src/**"],
+    ignores: ["src/simulator/**", "src/cli/**", "src/app/**", "src/http/**", "src/workers/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [NO_SIMULATOR, NO_UPPER] }] },
+  },
+  {
+    files: ["src/domain/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["../*", "../**"], message: "domain/ is plain types: it imports only domain/." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Connections are made in app/ (and store/redis.ts); everything else reaches Redis through
+    // store/ repositories, taking a connection by type only to hand it to them.
+    files: ["src/**"],
+    ignores: ["src/store/**", "src/app/**", "src/simulator/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "ioredis",
+              allowTypeImports: true,
+              message: "Redis connections are made in app/; Redis is used through store/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // After the src/** entry on purpose: for one rule, a later matching entry replaces an
     // earlier one, so compliance/ names every restriction it is under in one list.
     files: ["src/compliance/**"],
@@ -51,16 +94,9 @@ export default tseslint.config(
           })),
           patterns: [
             NO_SIMULATOR,
+            NO_UPPER,
             {
-              group: [
-                "node:*",
-                "**/net/*",
-                "**/onvif/*",
-                "**/config/*",
-                "**/store/*",
-                "**/media/*",
-                "**/http/*",
-              ],
+              group: ["node:*", "**/net/*", "**/onvif/*", "**/config/*", "**/store/*", "**/media/*"],
               message: "compliance/ is pure: no I/O.",
             },
           ],

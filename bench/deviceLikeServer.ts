@@ -27,7 +27,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { Socket } from "node:net";
 import { join } from "node:path";
-import { FIXTURES } from "../test/helpers/paths.ts";
+import { FIXTURES } from "./paths.ts";
 
 const fixture = (rel: string): string => readFileSync(join(FIXTURES, rel), "utf8");
 

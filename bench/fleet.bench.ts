@@ -28,8 +28,8 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { startPrivateRedis, type PrivateRedis } from "../src/store/privateRedis.ts";
-import { CLI } from "../test/helpers/paths.ts";
+import { startPrivateRedis, type PrivateRedis } from "../src/app/privateRedis.ts";
+import { CLI } from "./paths.ts";
 import { spawnBenchChild, sleep, type BenchChild } from "./fleetProcesses.ts";
 import { writeScenarios, writeSites, type FleetShape } from "./fleetSetup.ts";
 import {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { CLI } from "../test/helpers/paths.ts";
+import { CLI } from "./paths.ts";
 
 export interface SimulatorProcess {
   readonly child: ChildProcess;

@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Queue, Worker, type Job } from "bullmq";
 import { Registry } from "prom-client";
-import { createPollProcessor } from "../../workers/poller.ts";
-import { createProbeProcessor } from "../../workers/prober.ts";
-import { sessionOpener } from "../../workers/deviceJob.ts";
-import { createRetentionScanProcessor } from "../../workers/retentionScanner.ts";
-import type { SiteEvaluationDeps } from "../../workers/siteEvaluation.ts";
+import { createPollProcessor } from "../workers/poller.ts";
+import { createProbeProcessor } from "../workers/prober.ts";
+import { sessionOpener } from "../workers/deviceJob.ts";
+import { createRetentionScanProcessor } from "../workers/retentionScanner.ts";
 import { createPictureProber, type PictureProber } from "../check/pictureProbes.ts";
 import { missingProbeFilters } from "../media/index.ts";
 import { createPictureRepository } from "../store/pictures.ts";
@@ -14,16 +13,18 @@ import type { Site } from "../domain/site.ts";
 import { createAccessService } from "../access/service.ts";
 import { createViewerService } from "../access/viewers.ts";
 import { createHttpServer, type HttpServer } from "../http/server.ts";
-import { createMetrics } from "../http/metrics.ts";
+import { createMetrics } from "../metrics/metrics.ts";
 import { createHeadSigner } from "../ledger/headSigner.ts";
 import { createSigner, loadOrCreateMonitorKey } from "../ledger/keys.ts";
 import { createKeptHeadFile, keptHeadPath } from "../ledger/keptHead.ts";
 import { createLedger, type Ledger } from "../ledger/ledger.ts";
 import { createLedgerWatch } from "../ledger/watch.ts";
+import { createMonitor } from "../monitor/monitor.ts";
+import { createFollowUpQueue } from "../queues/followUps.ts";
 import type { Logger } from "../logging/logger.ts";
 import { createDeviceHttp } from "../net/deviceHttp.ts";
 import { QUEUE_PREFIX, QUEUES, type QueueName } from "../queues/names.ts";
-import type { PollJob } from "../queues/payloads.ts";
+import { createLedgerStateRepository } from "../store/ledgerState.ts";
 import { createDeviceRepository } from "../store/devices.ts";
 import { createHistoryRepository } from "../store/histories.ts";
 import { createKeys } from "../store/keys.ts";
@@ -207,11 +208,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         connection.off("ready", onReady);
         return keeper.stop();
       });
+      const ledgerState = createLedgerStateRepository(redis, keys);
       const watch = createLedgerWatch({
         sites: watchedSites,
-        engine,
+        record: (state) => ledgerState.put(state),
         logger,
-        now,
         keptHeadPath: keptHead.path,
         configFile: first.file,
       });
@@ -273,30 +274,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           );
         }
       }
-      const evaluation: SiteEvaluationDeps = {
+      const monitor = createMonitor({
         observations,
         pictures,
         histories,
+        ledgerState: createLedgerStateRepository(redis, keys),
         reports,
         engine,
         now,
         probing: prober !== null,
         logger,
-      };
-      // Pictures in doubt get an early look (one per device per two poll intervals), so a camera
-      // that was fixed stops counting as broken within a poll or two, not a probe interval; a
-      // recording not yet searched (a new channel, say) gets its retention scan the same way.
-      const recheck = async (work: "probe" | "retention", job: PollJob, withinMs: number): Promise<void> => {
-        if (work === "probe" && prober === null) return;
-        const bucket = Math.floor(now() / withinMs);
-        await (work === "probe" ? probeQueue : retentionQueue).add(work, job, {
-          jobId: `recheck-${job.siteId}-${job.deviceId}-${bucket}`,
-          // Kept (not removed at once) for the bucket's length: a job id BullMQ still holds is not
-          // added again, so a device gets at most one early look per bucket however often asked.
-          removeOnComplete: { age: Math.ceil(withinMs / 1000) },
-          removeOnFail: { count: 10 },
-        });
-      };
+      });
+      // Pictures in doubt get an early look, so a camera that was fixed stops counting as broken
+      // within a poll or two, not a probe interval; a recording not yet searched (a new channel,
+      // say) gets its retention scan the same way (monitor/followUps.ts decides).
+      const followUp = createFollowUpQueue(
+        { probe: prober === null ? null : probeQueue, retention: retentionQueue },
+        now,
+      );
       const processor = createPollProcessor({
         sites,
         openSession,
@@ -304,11 +299,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         keys,
         observations,
         devices,
-        evaluation,
+        monitor,
+        searchHistory: false,
         now,
         logger,
         metrics,
-        recheck,
+        followUp,
       });
       // A slow device holds one slot, never the others.
       runWorker(QUEUES.poll, processor, opts.pollConcurrency ?? 32, 60_000);
@@ -320,7 +316,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           keys,
           prober,
           pictures,
-          evaluation,
+          monitor,
           now,
           logger,
           metrics,
@@ -333,7 +329,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         redis,
         keys,
         histories,
-        evaluation,
+        monitor,
         now,
         logger,
         metrics,

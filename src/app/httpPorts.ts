@@ -5,23 +5,16 @@ import { deploymentApiKeys } from "../config/apiKeys.ts";
 import type { LoadedConfig } from "../config/types.ts";
 import type { Subject } from "../domain/finding.ts";
 import type { Site } from "../domain/site.ts";
-import {
-  InvalidCursorError,
-  siteInfoOf,
-  type HttpDeps,
-  type SiteReport,
-  type SiteStatus,
-  type SubjectReport,
-} from "../http/deps.ts";
-import type { Metrics } from "../http/metrics.ts";
+import { siteInfoOf, type HttpDeps, type SiteReport, type SubjectReport } from "../http/deps.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { DeviceRepository } from "../store/devices.ts";
 import type { ReportRepository } from "../store/reports.ts";
 import type { SessionRepository } from "../store/sessions.ts";
-import { InvalidCursorError as StoreCursorError } from "../store/violations.ts";
 import type { SubjectUptime } from "../violations/uptime.ts";
 import type { ViolationEngine } from "../violations/engine.ts";
+import type { SiteStatus } from "../domain/checkReport.ts";
 
 export interface HttpPortsDeps {
   /**
@@ -109,14 +102,8 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
       );
     },
     violations: {
-      async list(query) {
-        try {
-          return await d.engine.listViolations(query);
-        } catch (err) {
-          if (err instanceof StoreCursorError) throw new InvalidCursorError(err.message);
-          throw err;
-        }
-      },
+      // Throws InvalidCursorError (domain/cursor.ts) for a cursor it did not make: a 400.
+      list: (query) => d.engine.listViolations(query),
     },
     ledger: {
       page: (q) => d.ledger.page(q),

@@ -2,12 +2,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import type { Logger } from "../logging/logger.ts";
-import {
-  privateRedisConfFile,
-  privateRedisSocket,
-  socketUrl,
-  startPrivateRedis,
-} from "../store/privateRedis.ts";
+import { privateRedisConfFile, privateRedisSocket, socketUrl, startPrivateRedis } from "./privateRedis.ts";
 import { createRedisFactory, type RedisFactory, type RedisFactoryOptions } from "../store/redis.ts";
 
 /** The project's var folder: private Redis data, the monitor key by default, caches. */
@@ -32,7 +27,7 @@ export interface RedisHandle {
 /**
  * The Redis a configuration points at: `redis.url` (or REDIS_URL, already folded into the
  * config) when set; otherwise a private redis-server with AOF under var/redis, on a unix socket
- * there and no TCP port (store/privateRedis.ts) — reused when one of ours already answers on
+ * there and no TCP port (app/privateRedis.ts) — reused when one of ours already answers on
  * that socket, started otherwise. Never whatever happens to listen on 6379.
  */
 export async function openRedis(

@@ -1,7 +1,6 @@
 import pLimit from "p-limit";
-import type { PictureInput } from "../compliance/rules/pictures.ts";
 import type { DeviceObservation } from "../domain/observation.ts";
-import type { PictureObservation } from "../domain/picture.ts";
+import type { PictureInput, PictureObservation } from "../domain/picture.ts";
 import type { Camera, Site } from "../domain/site.ts";
 import type { Logger } from "../logging/logger.ts";
 import {

@@ -1,12 +1,11 @@
 import pLimit from "p-limit";
-import type { Evaluation } from "../compliance/evaluate.ts";
 import { evaluateSite } from "../compliance/evaluate.ts";
-import type { DeviceObservation } from "../domain/observation.ts";
 import type { Site } from "../domain/site.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { DeviceHttp } from "../net/types.ts";
 import { createOnvifSession, observeDevice } from "../onvif/index.ts";
 import type { PictureProber } from "./pictureProbes.ts";
+import type { CheckRun } from "../domain/checkReport.ts";
 
 export interface CheckDeps {
   readonly http: DeviceHttp;
@@ -15,13 +14,6 @@ export interface CheckDeps {
   readonly logger: Logger;
   /** Looks at the cameras' pictures; absent = `--no-probes` (picture findings are then not counted). */
   readonly pictures?: PictureProber;
-}
-
-export interface CheckRun {
-  readonly startedAt: number;
-  readonly finishedAt: number;
-  readonly observations: ReadonlyMap<string, DeviceObservation>;
-  readonly evaluation: Evaluation;
 }
 
 /** Devices polled at once; each still answers within its own deadline. */

@@ -1,6 +1,7 @@
 import type { DeviceClock, DeviceObservation } from "../domain/observation.ts";
 import { probeDetail } from "./probeDetail.ts";
-import { DAY, PLAUSIBLE_FROM, isoOf, parseIso } from "./time.ts";
+import { DAY, PLAUSIBLE_FROM, parseIsoMs } from "../domain/time.ts";
+import { isoOf } from "./time.ts";
 
 /** A device clock more than this far from ours is not a drift but a wrong clock (reset, bad RTC). */
 export const IMPLAUSIBLE_OFFSET_MS = 365 * DAY;
@@ -32,7 +33,7 @@ export type DeviceTime =
 export function deviceTime(obs: DeviceObservation, now: number): DeviceTime {
   if (obs.clock.status !== "ok") return { status: "unavailable", detail: probeDetail(obs.clock) };
   const clock = obs.clock.value;
-  const observedAt = parseIso(clock.observedAt);
+  const observedAt = parseIsoMs(clock.observedAt);
   if (observedAt === null)
     return { status: "unavailable", detail: `unreadable observedAt ${clock.observedAt}` };
   if (clock.deviceUtc === null || clock.source === "none") {
@@ -41,7 +42,7 @@ export function deviceTime(obs: DeviceObservation, now: number): DeviceTime {
       detail: "the device gave neither UTC nor a usable local time and time zone",
     };
   }
-  const deviceUtc = parseIso(clock.deviceUtc);
+  const deviceUtc = parseIsoMs(clock.deviceUtc);
   if (deviceUtc === null)
     return { status: "unavailable", detail: `unreadable device time ${clock.deviceUtc}` };
   const driftMs = deviceUtc - observedAt;

@@ -1,8 +1,8 @@
-import type { Finding, FindingKind, FindingRef, FindingStatus } from "../domain/finding.ts";
+import type { Finding, FindingKind } from "../domain/finding.ts";
 import type { DeviceObservation } from "../domain/observation.ts";
-import type { Camera, Site, ZoneKind } from "../domain/site.ts";
+import type { Camera, Site } from "../domain/site.ts";
 import type { CameraContext } from "./context.ts";
-import { pictureFindings, type PictureInput } from "./rules/pictures.ts";
+import { pictureFindings } from "./rules/pictures.ts";
 import type { DeviceTime } from "./deviceTime.ts";
 import { deviceTime, timeEvidence } from "./deviceTime.ts";
 import { cameraSubject, deviceSubject, outcome, refOf, toFinding } from "./findings.ts";
@@ -17,47 +17,16 @@ import { recordingStopped } from "./rules/recordingStopped.ts";
 import { retentionConfig } from "./rules/retentionConfig.ts";
 import { retentionGap } from "./rules/retentionGap.ts";
 import { retentionDepthDays, retentionShort } from "./rules/retentionShort.ts";
-import type { CameraHealth, Health } from "./rules/zoneUncovered.ts";
 import { requiredZoneKinds, zoneUncovered } from "./rules/zoneUncovered.ts";
-
-export type Verdict = "compliant" | "violation" | "indeterminate";
-
-export interface CameraSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly device: string;
-  readonly zones: readonly string[];
-  /** healthy = device reachable, camera online, recording (what zone coverage counts). */
-  readonly health: Health;
-  /** Why the camera is not healthy: the root finding (an unreachable NVR, the camera's own fault). */
-  readonly root: FindingRef | null;
-  /** The status of each of the camera's findings. */
-  readonly findings: Readonly<Partial<Record<FindingKind, FindingStatus>>>;
-  /** How far back its video goes, in days on the device clock; null when it cannot be told. */
-  readonly retentionDepthDays: number | null;
-}
-
-export interface ZoneSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: ZoneKind;
-  readonly private: boolean;
-  /** Whether the policy requires coverage of this zone's kind. */
-  readonly required: boolean;
-  readonly minCameras: number;
-  readonly cameras: readonly string[];
-  readonly healthyCameras: number;
-  readonly unknownCameras: number;
-  readonly status: FindingStatus;
-}
-
-export interface Evaluation {
-  readonly verdict: Verdict;
-  /** Devices first (reachability, clock), then each camera's rules, then zones, then the site. */
-  readonly findings: Finding[];
-  readonly cameras: CameraSummary[];
-  readonly zones: ZoneSummary[];
-}
+import type { PictureInput } from "../domain/picture.ts";
+import type {
+  CameraHealth,
+  CameraSummary,
+  Evaluation,
+  Health,
+  Verdict,
+  ZoneSummary,
+} from "../domain/evaluation.ts";
 
 /** The camera rules, in the order their findings are listed. */
 const CAMERA_RULES: readonly [FindingKind, (ctx: CameraContext) => Finding][] = [

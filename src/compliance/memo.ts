@@ -1,6 +1,5 @@
 import type { DeviceObservation } from "../domain/observation.ts";
 import type { Camera } from "../domain/site.ts";
-import type { CameraContext } from "./context.ts";
 import { cameraRecording } from "./recordingLookup.ts";
 import { scheduleCoverage, type Coverage } from "./schedule/coverage.ts";
 
@@ -17,10 +16,17 @@ export interface EvaluationMemo {
   readonly coverage: Map<string, Coverage>;
 }
 
+/** What the memo reads of a camera's context (context.ts CameraContext has it). */
+interface MemoContext {
+  readonly camera: Camera;
+  readonly obs: DeviceObservation;
+  readonly memo?: EvaluationMemo;
+}
+
 export const createEvaluationMemo = (): EvaluationMemo => ({ recordings: new Map(), coverage: new Map() });
 
 /** cameraRecording(ctx.camera, ctx.obs), computed once per camera in an evaluation. */
-export function recordingOf(ctx: CameraContext): Found {
+export function recordingOf(ctx: MemoContext): Found {
   const memo = ctx.memo;
   if (memo === undefined) return cameraRecording(ctx.camera, ctx.obs);
   const hit = memo.recordings.get(ctx.camera);
@@ -31,7 +37,7 @@ export function recordingOf(ctx: CameraContext): Found {
 }
 
 /** scheduleCoverage(text, deviceNow), computed once per schedule text and clock in an evaluation. */
-export function coverageOf(ctx: CameraContext, text: string, deviceNow: number | null): Coverage {
+export function coverageOf(ctx: MemoContext, text: string, deviceNow: number | null): Coverage {
   const memo = ctx.memo;
   if (memo === undefined) return scheduleCoverage(text, deviceNow);
   const key = `${deviceNow ?? "-"}\n${text}`;

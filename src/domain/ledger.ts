@@ -45,3 +45,20 @@ export interface SignedHead {
   /** The monitor's public key, SPKI PEM. */
   readonly publicKey: string;
 }
+
+/**
+ * What the last signing of the ledger head found (ledger/watch.ts), stored for the site
+ * evaluations: intact (the chain extends the kept head, signed) or broken (refused, with why).
+ */
+export type LedgerState =
+  | {
+      readonly status: "intact";
+      readonly head: { readonly seq: number; readonly hash: string; readonly at: string };
+    }
+  | {
+      readonly status: "broken";
+      readonly problem: string;
+      readonly detail: string;
+      readonly kept: { readonly seq: number; readonly hash: string; readonly at: string } | null;
+      readonly current: { readonly seq: number; readonly hash: string };
+    };

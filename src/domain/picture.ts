@@ -77,3 +77,16 @@ export interface ReferenceComparison {
   /** Which stored reference was used (file path relative to the config, or its hash). */
   readonly reference: string;
 }
+
+/** Whether this check looked at pictures, and what each camera's probe showed. */
+export type PictureInput =
+  | { readonly probed: false }
+  | {
+      readonly probed: true;
+      readonly byCamera: ReadonlyMap<string, PictureObservation>;
+      /**
+       * A camera with no picture: "unknown" (check: it should have been probed) or "pending"
+       * (daemon: its first probe has not come yet; not counted until it has).
+       */
+      readonly unprobed?: "unknown" | "pending";
+    };

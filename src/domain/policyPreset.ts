@@ -1,4 +1,4 @@
-import type { Locale } from "./site.ts";
+import type { Locale } from "./locale.ts";
 
 /** `policy.preset` in a site file: a jurisdiction's rules, or `custom` (the site's own values). */
 export type PolicyPresetId = "national-2024" | "beijing" | "xigong" | "school-30d" | "custom";

@@ -1,3 +1,4 @@
+import type { Locale } from "./locale.ts";
 import type { PolicyProvenance } from "./policyPreset.ts";
 import type { Secret } from "./secret.ts";
 
@@ -22,7 +23,7 @@ export interface Site {
   readonly cameras: readonly Camera[];
 }
 
-export type Locale = "zh-CN" | "en";
+export type { Locale };
 
 export type ZoneKind = "entrance" | "living" | "activity" | "other";
 

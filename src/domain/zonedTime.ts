@@ -1,3 +1,5 @@
+import { daysInMonth } from "./time.ts";
+
 /**
  * Wall-clock time in a site's IANA time zone, converted to and from UTC with nothing but Intl
  * (no tz library). Shared by config/ (commissioning dates), the HTTP API and the CLI (dates that
@@ -95,8 +97,4 @@ export function parseInstant(field: string, value: string, timeZone: string): In
   // would give 23:00 the day before, or the second midnight.
   if (d !== null) return { ok: true, ms: startOfDayInZone(Date.UTC(y, mo - 1, day), timeZone) };
   return { ok: true, ms: zonedToUtc(Date.UTC(y, mo - 1, day, h, mi, s, ms), timeZone) };
-}
-
-function daysInMonth(y: number, mo: number): number {
-  return new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }

@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Violation } from "../domain/violation.ts";
 import { may, type Access } from "./auth.ts";
-import type { HttpDeps, HttpOptions, SiteInfo, SiteStatus } from "./deps.ts";
+import type { HttpDeps, HttpOptions, SiteInfo } from "./deps.ts";
 import type { FailureThrottle } from "./throttle.ts";
+import type { SiteStatus } from "../domain/checkReport.ts";
 
 /** What every route module gets: the ports, the resolved options, the failed-login throttle. */
 export interface RouteContext {

@@ -8,9 +8,9 @@ import type { MaintenanceDeclaration, MaintenanceWindow, Violation } from "../do
 
 export type { MaintenanceDeclaration };
 import type { Logger } from "../logging/logger.ts";
-import type { CheckReport } from "../report/checkReport.ts";
 import { DEFAULT_MAX_MAINTENANCE_SECONDS } from "../violations/maintenanceRules.ts";
-import type { Metrics } from "./metrics.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import type { SiteStatus } from "../domain/checkReport.ts";
 
 /**
  * What the HTTP face needs from the rest of the daemon: narrow read/write ports the daemon
@@ -113,14 +113,6 @@ export function siteInfoOf(site: Site): SiteInfo {
   };
 }
 
-export interface SiteStatus {
-  readonly siteId: string;
-  /** The latest evaluation; null until the first poll of the site finished. */
-  readonly report: CheckReport | null;
-  /** Device id → when its last poll finished (ISO); null when never. */
-  readonly lastPollAt: Readonly<Record<string, string | null>>;
-}
-
 export interface ViolationQuery {
   readonly siteId?: string;
   /** open: only state "open"; all: pending, open and resolved (history). */
@@ -139,11 +131,6 @@ export interface ViolationPage {
 export interface ViolationsPort {
   /** Newest first. Throws InvalidCursorError for a cursor it did not make. */
   list(query: ViolationQuery): Promise<ViolationPage>;
-}
-
-/** A cursor the store cannot read: the API answers 400, not 500. */
-export class InvalidCursorError extends Error {
-  override readonly name = "InvalidCursorError";
 }
 
 export interface LedgerPort {

@@ -4,9 +4,9 @@ import { PRESET_IDS } from "../config/presets.ts";
 import { LOCALES, ZONE_KINDS } from "../config/schema.ts";
 import type { LedgerEntry, LedgerEventType, SignedHead } from "../domain/ledger.ts";
 import type { MaintenanceWindow, Violation } from "../domain/violation.ts";
-import type { CheckReport } from "../report/checkReport.ts";
-import type { Readiness, SiteReport, SiteStatus } from "./deps.ts";
+import type { Readiness, SiteReport } from "./deps.ts";
 import type { ReadonlyDeep } from "./typebox.ts";
+import type { CheckReport, SiteStatus } from "../domain/checkReport.ts";
 
 /*
  * JSON Schemas of the API: they validate requests, document the API at /docs, and let fastify

@@ -1,16 +1,15 @@
-import type { Finding } from "../domain/finding.ts";
-import type { SignedHead } from "../domain/ledger.ts";
+import type { LedgerState, SignedHead } from "../domain/ledger.ts";
 import type { Site } from "../domain/site.ts";
 import type { Logger } from "../logging/logger.ts";
-import type { ViolationEngine } from "../violations/engine.ts";
 import type { LedgerBrokenError } from "./ledger.ts";
 
 /**
  * What the daemon does with each signing of the ledger head (headSigner.ts): a refused signing
- * (the chain in Redis does not extend the last head the monitor signed) is a `ledger_broken`
- * finding for every site on this ledger, observed at each signing attempt so the violation
- * lifecycle opens it (and resolves it once signing goes through again, e.g. after an operator's
- * `ledger new-chain`), and one error in the log per change of state, not one per attempt.
+ * (the chain in Redis does not extend the last head the monitor signed) is stored as the
+ * ledger's state at each signing attempt; every site evaluation reads it (monitor/) and has a
+ * `ledger_broken` finding from it, so the violation lifecycle opens it (and resolves it once
+ * signing goes through again, e.g. after an operator's `ledger new-chain`). One error in the log
+ * per change of state, not one per attempt.
  */
 export interface LedgerWatch {
   readonly signed: (head: SignedHead) => Promise<void>;
@@ -18,10 +17,11 @@ export interface LedgerWatch {
 }
 
 export interface LedgerWatchOptions {
-  readonly sites: readonly Pick<Site, "id" | "policy">[];
-  readonly engine: Pick<ViolationEngine, "apply">;
+  /** Named in the log. */
+  readonly sites: readonly Pick<Site, "id">[];
+  /** Stores the ledger's state (store/ledgerState.ts), read by the site evaluations. */
+  readonly record: (state: LedgerState) => Promise<void>;
   readonly logger: Logger;
-  readonly now: () => number;
   /** Named in the log, for `ledger verify --head`. */
   readonly keptHeadPath: string;
   /** The site configuration file, named in the log's advice. */
@@ -29,18 +29,15 @@ export interface LedgerWatchOptions {
 }
 
 export function createLedgerWatch(options: LedgerWatchOptions): LedgerWatch {
-  const { sites, engine, logger, now } = options;
+  const { sites, logger } = options;
   let state: string | null = null;
   const config = options.configFile ?? "SITE.yaml";
 
-  const observe = async (make: (siteId: string) => Finding): Promise<void> => {
-    const at = now();
-    for (const site of sites) {
-      try {
-        await engine.apply(site.id, site.policy, [make(site.id)], at);
-      } catch (err) {
-        logger.warn({ site: site.id, err: (err as Error).message }, "could not record the ledger's state");
-      }
+  const observe = async (ledger: LedgerState): Promise<void> => {
+    try {
+      await options.record(ledger);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "could not record the ledger's state");
     }
   };
 
@@ -53,7 +50,7 @@ export function createLedgerWatch(options: LedgerWatchOptions): LedgerWatch {
         );
       }
       state = "intact";
-      await observe((siteId) => ledgerFinding(siteId, { head }));
+      await observe({ status: "intact", head: { seq: head.seq, hash: head.hash, at: head.at } });
     },
     broken: async (error) => {
       const key = `broken:${error.reason}:${error.kept?.seq ?? "-"}:${error.kept?.hash ?? "-"}`;
@@ -74,48 +71,18 @@ export function createLedgerWatch(options: LedgerWatchOptions): LedgerWatch {
             `(e.g. Redis lost its data), start a new chain with \`nurserywatch ledger new-chain --config ${config} --reason TEXT\``,
         );
       }
-      await observe((siteId) => ledgerFinding(siteId, { error }));
+      await observe(ledgerBroken(error));
     },
   };
 }
 
-/** The site's ledger_broken finding: ok when the head was signed, a violation when refused. */
-export function ledgerFinding(
-  siteId: string,
-  outcome: { readonly head: SignedHead } | { readonly error: LedgerBrokenError },
-): Finding {
-  const base = {
-    kind: "ledger_broken",
-    subject: { type: "site", id: siteId },
-    required: true,
-    causedBy: null,
-  } as const;
-  if ("head" in outcome) {
-    return {
-      ...base,
-      status: "ok",
-      reason: "ledger_extends_signed_head",
-      params: { seq: outcome.head.seq },
-      evidence: { signedHead: { seq: outcome.head.seq, hash: outcome.head.hash, at: outcome.head.at } },
-    };
-  }
-  const { error } = outcome;
+/** The stored state of a refused signing. */
+export function ledgerBroken(error: LedgerBrokenError): LedgerState {
   return {
-    ...base,
-    status: "violation",
-    reason: "ledger_not_extending_signed_head",
-    params: {
-      problem: error.reason,
-      signedSeq: error.kept?.seq ?? null,
-      signedAt: error.kept?.at ?? null,
-      currentSeq: error.current.seq,
-    },
-    evidence: {
-      problem: error.reason,
-      detail: error.message,
-      keptHead:
-        error.kept === null ? null : { seq: error.kept.seq, hash: error.kept.hash, at: error.kept.at },
-      redisHead: { seq: error.current.seq, hash: error.current.hash },
-    },
+    status: "broken",
+    problem: error.reason,
+    detail: error.message,
+    kept: error.kept === null ? null : { seq: error.kept.seq, hash: error.kept.hash, at: error.kept.at },
+    current: { seq: error.current.seq, hash: error.current.hash },
   };
 }

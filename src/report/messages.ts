@@ -1,7 +1,7 @@
-import type { Verdict } from "../compliance/evaluate.ts";
 import type { ReasonParams } from "../compliance/reasons.ts";
 import type { Finding, FindingKind, FindingStatus, ReasonCode } from "../domain/finding.ts";
 import type { Locale, ZoneKind } from "../domain/site.ts";
+import type { Verdict } from "../domain/evaluation.ts";
 
 /**
  * The words of reports and alerts, per locale. Every reason code has a sentence in every

@@ -1,7 +1,7 @@
 import type { FindingStatus } from "../domain/finding.ts";
 import type { Locale } from "../domain/site.ts";
-import type { CheckReport, ReportFinding } from "./checkReport.ts";
 import { formatTime, kindTitle, statusLabel, verdictLabel } from "./messages.ts";
+import type { CheckReport, ReportFinding } from "../domain/checkReport.ts";
 import { policyLines } from "./policyText.ts";
 
 /** The words around the findings; the findings' own sentences come from messages.ts. */

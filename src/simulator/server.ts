@@ -31,13 +31,9 @@ import { parseSoapRequest } from "./soapRequest.ts";
 import { defaultCacheDir } from "./video/generate.ts";
 import { VideoLibrary } from "./video/library.ts";
 import { NS, envelope } from "./xml.ts";
+import type { SimLogger } from "./logger.ts";
 
-/** pino's shape, so a pino logger can be passed as is. */
-export interface SimLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { SimLogger };
 
 export interface SimulatorOptions {
   /** The simulator's clock (ms since epoch); devices add their drift. Default Date.now. */

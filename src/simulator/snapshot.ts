@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimDevice } from "./device.ts";
-import type { SimLogger } from "./server.ts";
+import type { SimLogger } from "./logger.ts";
 import { streamOfNumber } from "./streams.ts";
 import type { VideoLibrary } from "./video/library.ts";
 

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "./keys.ts";
-import type { Incident } from "./types.ts";
+import type { Incident } from "../domain/violation.ts";
 
 /*
  * A site can have a hundred recording gaps per camera on record, each remembered for longer

@@ -19,6 +19,8 @@ export interface Keys {
   readonly session: (idHash: string) => string;
   /** Short lock while one worker polls a device: a device is never polled by two workers at once. */
   readonly deviceLock: (siteId: string, deviceId: string) => string;
+  /** List of OutboxMessage JSON, oldest first: a subscriber's transitions of one site (in the site's slot). */
+  readonly outbox: (siteId: string, subscriber: string) => string;
   /** The same for a device's picture probes (they run beside its polls, never twice at once). */
   readonly probeLock: (siteId: string, deviceId: string) => string;
   /** The same for a device's retention scans (beside its polls and probes, never twice at once). */
@@ -95,6 +97,8 @@ export interface LedgerKeys {
   readonly signedHeads: string;
   /** The newest SignedHead JSON (re-signed at every interval even when nothing was appended). */
   readonly latestSignedHead: string;
+  /** LedgerState JSON: what the last signing found, read by every site evaluation (ledger_broken). */
+  readonly state: string;
 }
 
 export const DEFAULT_KEY_PREFIX = "nw";
@@ -145,6 +149,7 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       eventIds: `${ledgerTag}:eventids`,
       signedHeads: `${ledgerTag}:signedheads`,
       latestSignedHead: `${ledgerTag}:signedhead`,
+      state: `${ledgerTag}:state`,
     },
     maintenanceIndex: `${p}:maintenance:sites`,
     accessTokenIndex: `${p}:access:tokenindex`,
@@ -159,6 +164,8 @@ export function createKeys(prefix: string = DEFAULT_KEY_PREFIX): Keys {
       `${p}:{site:${part(siteId, "site id")}}:access:viewers:${part(familyId, "family id")}`,
     viewerSession: (siteId, idHash) =>
       `${p}:{site:${part(siteId, "site id")}}:access:viewer:${part(idHash, "session hash")}`,
+    outbox: (siteId, subscriber) =>
+      `${p}:{site:${part(siteId, "site id")}}:outbox:${part(subscriber, "subscriber")}`,
     pattern: `${p}:*`,
   };
 }

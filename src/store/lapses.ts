@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { FindingKind, SubjectType } from "../domain/finding.ts";
 import type { Keys } from "./keys.ts";
-import type { Lapse } from "./types.ts";
+import type { Lapse } from "../domain/violation.ts";
 
 /*
  * Lapses are the most numerous records (every blip of every finding), so each is one compact

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
-import type { CheckReport } from "../report/checkReport.ts";
 import { boundRecord, parseJson } from "./bound.ts";
 import type { Keys } from "./keys.ts";
+import type { CheckReport } from "../domain/checkReport.ts";
 
 export interface ReportRepository {
   /** Stores the site's latest report with each finding's evidence bounded; returns the bytes stored. */

@@ -1,12 +1,19 @@
 import type { Redis } from "ioredis";
+import { InvalidCursorError } from "../domain/cursor.ts";
+import type { OutboxMessage } from "../domain/outbox.ts";
+import type { Incident, Lapse, TrackedViolation } from "../domain/violation.ts";
 import { parseJson } from "./bound.ts";
+import { encodeIncident } from "./incidents.ts";
 import type { Keys } from "./keys.ts";
-import type { TrackedViolation } from "./types.ts";
-
-/** A cursor this store did not make (the API answers 400 for it, not 500). */
-export class InvalidCursorError extends Error {
-  override readonly name = "InvalidCursorError";
-}
+import { encodeLapse } from "./lapses.ts";
+import {
+  acquireSiteLock,
+  cmd,
+  commitUnderLock,
+  type LockOptions,
+  type SiteLock,
+  type WriteOp,
+} from "./siteLock.ts";
 
 export interface ViolationListQuery {
   /** All sites the engine has seen when absent. */
@@ -163,4 +170,178 @@ function decodeCursor(cursor: string, state: string): Position {
     throw new InvalidCursorError("invalid cursor");
   }
   return { score: value[1], site: value[2], id: value[3] };
+}
+
+/** Records that the monitor keeps state for a site (the listings read every known site). */
+export async function addKnownSite(redis: Redis, keys: Keys, siteId: string): Promise<void> {
+  await redis.sadd(keys.sites, siteId);
+}
+
+/** The last evaluation applied to a site: its sequence, time, and the ledger entries it appended. */
+export interface AppliedMark {
+  readonly seq: number | null;
+  readonly at: number | null;
+  /** Ledger seqs the apply noted; read back for a duplicate apply. */
+  readonly ledgerSeqs: readonly number[];
+}
+
+/** What one step of the lifecycle did to the violation tracking one finding key. */
+export interface ViolationChange {
+  readonly key: string;
+  readonly prev: TrackedViolation | null;
+  /** What to track from now on (unchanged when it is `prev`); null when nothing. */
+  readonly next: TrackedViolation | null;
+  /** A violation that ended: resolved and recorded (kept as history), otherwise deleted. */
+  readonly ended: TrackedViolation | null;
+}
+
+/** Everything one applied evaluation writes, in one atomic script under the site's lock. */
+export interface ApplyWrite {
+  readonly siteId: string;
+  readonly changes: readonly ViolationChange[];
+  readonly lapses: readonly Lapse[];
+  /** New gap incidents, and aliases (a reported hole seen again under another key). */
+  readonly incidents: readonly Incident[];
+  readonly aliases: readonly Incident[];
+  readonly applied: { readonly seq: number; readonly at: number; readonly ledgerSeqs: readonly number[] };
+  /** Transitions for the registered subscribers, written in the same script as the violations. */
+  readonly outbox: readonly OutboxMessage[];
+  /** What is dropped: history, lapses and incidents older than these times (ms) or beyond these counts. */
+  readonly keep: {
+    readonly resolvedSince: number;
+    readonly maxResolved: number;
+    readonly lapsesSince: number;
+    readonly maxLapses: number;
+    readonly incidentsSince: number;
+    readonly maxIncidents: number;
+  };
+}
+
+/** The violation lifecycle's state in Redis, for the engine (its only writer). */
+export interface ViolationStateStore {
+  /** The next evaluation's sequence number for a site (a counter): taken when an evaluation starts. */
+  nextEvaluationSeq(siteId: string): Promise<number>;
+  lock(siteId: string, options?: LockOptions): Promise<SiteLock>;
+  lastApplied(siteId: string): Promise<AppliedMark>;
+  /** Every pending or open violation of a site, by finding key. */
+  loadTracked(siteId: string): Promise<Map<string, TrackedViolation>>;
+  /** When the first evaluation of a site was applied (ms), the start of its uptime. */
+  firstAppliedAt(siteId: string): Promise<number | null>;
+  /** Writes an apply atomically if `lock` still holds; throws LockLostError if not. */
+  commit(lock: SiteLock, write: ApplyWrite): Promise<void>;
+}
+
+export function createViolationStateStore(redis: Redis, keys: Keys): ViolationStateStore {
+  return {
+    nextEvaluationSeq: (siteId) => redis.incr(keys.site(siteId).evaluationSeq),
+    lock: (siteId, options) => acquireSiteLock(redis, keys.site(siteId).lock, options),
+    async lastApplied(siteId) {
+      const [seq, ledger, at] = await redis.hmget(
+        keys.site(siteId).meta,
+        "lastAppliedSeq",
+        "lastLedger",
+        "lastAppliedAt",
+      );
+      return {
+        seq: seq == null ? null : Number(seq),
+        at: at == null ? null : Number(at),
+        ledgerSeqs: (ledger ?? "").split(",").filter(Boolean).map(Number),
+      };
+    },
+    async loadTracked(siteId) {
+      const k = keys.site(siteId);
+      const entries = Object.entries(await redis.hgetall(k.tracked));
+      const out = new Map<string, TrackedViolation>();
+      if (entries.length === 0) return out;
+      const raw = await redis.hmget(k.violations, ...entries.map(([, id]) => id));
+      entries.forEach(([key], i) => {
+        const v = parseJson<TrackedViolation>(raw[i]);
+        if (v !== null && v.state !== "resolved") out.set(key, v);
+      });
+      return out;
+    },
+    async firstAppliedAt(siteId) {
+      const first = await redis.hget(keys.site(siteId).meta, "firstAppliedAt");
+      return first === null ? null : Number(first);
+    },
+    async commit(lock, w) {
+      await commitUnderLock(redis, lock, applyOps(keys, w));
+      await addKnownSite(redis, keys, w.siteId);
+    },
+  };
+}
+
+/** The writes of one apply, against the key layout. */
+function applyOps(keys: Keys, w: ApplyWrite): WriteOp[] {
+  const k = keys.site(w.siteId);
+  const ops: WriteOp[] = [];
+  for (const { key, prev, next, ended } of w.changes) {
+    if (ended !== null) {
+      // History keeps what is on the record; a derived blind spot lives on as its lapse.
+      if (ended.state === "resolved" && ended.recorded) {
+        ops.push(
+          cmd("HSET", k.violations, ended.id, JSON.stringify(ended)),
+          cmd("ZREM", k.open, ended.id),
+          cmd("ZADD", k.resolved, Date.parse(ended.resolvedAt ?? ended.updatedAt), ended.id),
+        );
+      } else {
+        ops.push(
+          cmd("HDEL", k.violations, ended.id),
+          cmd("ZREM", k.all, ended.id),
+          cmd("ZREM", k.open, ended.id),
+        );
+      }
+      ops.push(cmd("HDEL", k.tracked, key));
+    }
+    if (next !== null && next !== prev) {
+      ops.push(
+        cmd("HSET", k.violations, next.id, JSON.stringify(next)),
+        cmd("HSET", k.tracked, key, next.id),
+        cmd("ZADD", k.all, Date.parse(next.firstSeenAt), next.id),
+      );
+      if (next.state === "open" && next.openedAt !== null) {
+        ops.push(cmd("ZADD", k.open, Date.parse(next.openedAt), next.id));
+      }
+    }
+  }
+  for (const l of w.lapses) {
+    const { score, member } = encodeLapse(l);
+    ops.push(cmd("ZADD", k.lapses, score, member));
+  }
+  for (const i of w.incidents) {
+    ops.push(
+      cmd("HSET", k.incidents, i.key, encodeIncident(i)),
+      cmd("ZADD", k.incidentIndex, Date.parse(i.reportedAt), i.key),
+    );
+  }
+  // Indexed like incidents, so they are trimmed with them.
+  for (const a of w.aliases) {
+    ops.push(
+      cmd("HSET", k.incidents, a.key, encodeIncident(a, true)),
+      cmd("ZADD", k.incidentIndex, w.applied.at, a.key),
+    );
+  }
+  for (const m of w.outbox) ops.push(cmd("RPUSH", keys.outbox(w.siteId, m.subscriber), JSON.stringify(m)));
+  const { seq, at, ledgerSeqs } = w.applied;
+  ops.push(
+    cmd("HSET", k.meta, "lastAppliedSeq", seq, "lastAppliedAt", at, "lastLedger", ledgerSeqs.join(",")),
+    cmd("HSETNX", k.meta, "firstAppliedAt", at),
+    {
+      op: "trim",
+      index: k.resolved,
+      before: w.keep.resolvedSince,
+      keep: w.keep.maxResolved,
+      also: [k.violations, k.all],
+    },
+    cmd("ZREMRANGEBYSCORE", k.lapses, "-inf", `(${w.keep.lapsesSince}`),
+    cmd("ZREMRANGEBYRANK", k.lapses, 0, -(w.keep.maxLapses + 1)),
+    {
+      op: "trim",
+      index: k.incidentIndex,
+      before: w.keep.incidentsSince,
+      keep: w.keep.maxIncidents,
+      also: [k.incidents],
+    },
+  );
+  return ops;
 }

@@ -1,17 +1,19 @@
 import type { Redis } from "ioredis";
 import { findingKey, type Finding, type Subject } from "../domain/finding.ts";
 import type { LedgerEntry } from "../domain/ledger.ts";
-import type { MaintenanceWindow } from "../domain/violation.ts";
+import type { OutboxMessage } from "../domain/outbox.ts";
+import type { Incident, Lapse, MaintenanceWindow, TrackedViolation } from "../domain/violation.ts";
 import type { Ledger } from "../ledger/ledger.ts";
-import { boundRecord, parseJson } from "../store/bound.ts";
-import { encodeIncident, knownIncidentKeys, listIncidents, reportedGapSpans } from "../store/incidents.ts";
+import { boundRecord } from "../store/bound.ts";
+import { knownIncidentKeys, listIncidents, reportedGapSpans } from "../store/incidents.ts";
 import type { Keys } from "../store/keys.ts";
-import { encodeLapse, readLapses } from "../store/lapses.ts";
+import { readLapses } from "../store/lapses.ts";
 import { createMaintenanceRepository } from "../store/maintenance.ts";
-import { acquireSiteLock, cmd, commitUnderLock, type LockOptions, type WriteOp } from "../store/siteLock.ts";
-import type { Incident, TrackedViolation } from "../store/types.ts";
+import type { LockOptions } from "../store/siteLock.ts";
 import {
   createViolationReader,
+  createViolationStateStore,
+  type ViolationChange,
   type ViolationListPage,
   type ViolationListQuery,
 } from "../store/violations.ts";
@@ -24,8 +26,20 @@ import {
   type MaintenanceService,
 } from "./maintenance.ts";
 import { computeUptime, currentLapse, type SubjectUptime } from "./uptime.ts";
+import { DAY } from "../domain/time.ts";
 
 export type EngineTransition = Transition | { readonly type: "incident"; readonly incident: Incident };
+
+/**
+ * Whoever wants the lifecycle's transitions (alerts, next): for each transition of an applied
+ * evaluation, what to put in its outbox (null: nothing). The messages are written in the same
+ * atomic script as the violations, so none is lost between the two.
+ */
+export interface TransitionSubscriber {
+  /** Names its outbox (store/keys.ts `outbox`); letters, digits, `._-`. */
+  readonly name: string;
+  select(siteId: string, transition: EngineTransition): Readonly<Record<string, unknown>> | null;
+}
 
 export interface ApplyResult {
   /**
@@ -84,6 +98,8 @@ export interface ViolationEngineOptions {
   readonly newId: () => string;
   readonly limits?: Partial<EngineLimits>;
   readonly lock?: LockOptions;
+  /** Registered at start; each gets its outbox of transitions. */
+  readonly subscribers?: readonly TransitionSubscriber[];
 }
 
 export interface ViolationEngine {
@@ -134,28 +150,14 @@ export interface ViolationEngine {
   ): Promise<MaintenanceWindow | null>;
 }
 
-const DAY = 86_400_000;
-
 export function createViolationEngine(options: ViolationEngineOptions): ViolationEngine {
   const { redis, keys, ledger, now, newId } = options;
   const limits: EngineLimits = { ...DEFAULT_ENGINE_LIMITS, ...options.limits };
   const reader = createViolationReader(redis, keys);
+  const state = createViolationStateStore(redis, keys);
+  const subscribers = options.subscribers ?? [];
   const maintenanceRepo = createMaintenanceRepository(redis, keys);
   const maintenance: MaintenanceService = createMaintenanceService({ redis, keys, ledger, now, newId });
-
-  const loadTracked = async (siteId: string): Promise<Map<string, TrackedViolation>> => {
-    const k = keys.site(siteId);
-    const tracked = await redis.hgetall(k.tracked);
-    const entries = Object.entries(tracked);
-    const out = new Map<string, TrackedViolation>();
-    if (entries.length === 0) return out;
-    const raw = await redis.hmget(k.violations, ...entries.map(([, id]) => id));
-    entries.forEach(([key], i) => {
-      const v = parseJson<TrackedViolation>(raw[i]);
-      if (v !== null && v.state !== "resolved") out.set(key, v);
-    });
-    return out;
-  };
 
   /** Ledger events of one step, in order; derived blind spots are left to their root's events. */
   const ledgerEvents = async (
@@ -231,12 +233,39 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
     return out;
   };
 
-  /** The ledger entries at the seqs an apply noted ("3,4,9"). */
-  const entriesAt = async (seqs: string | null | undefined): Promise<LedgerEntry[]> => {
+  /** The ledger entries at the seqs an apply noted. */
+  const entriesAt = async (seqs: readonly number[]): Promise<LedgerEntry[]> => {
     const out: LedgerEntry[] = [];
-    for (const seq of (seqs ?? "").split(",").filter(Boolean)) {
-      const [entry] = await ledger.page({ from: Number(seq), limit: 1 });
+    for (const seq of seqs) {
+      const [entry] = await ledger.page({ from: seq, limit: 1 });
       if (entry) out.push(entry);
+    }
+    return out;
+  };
+
+  /** The subscribers' outbox messages of one apply, in transition order. */
+  const outboxOf = (
+    siteId: string,
+    transitions: readonly EngineTransition[],
+    at: number,
+  ): OutboxMessage[] => {
+    const out: OutboxMessage[] = [];
+    const when = new Date(at).toISOString();
+    for (const t of transitions) {
+      for (const s of subscribers) {
+        const payload = s.select(siteId, t);
+        if (payload === null) continue;
+        const about =
+          t.type === "incident" ? t.incident.id : t.type === "lapse" ? t.lapse.findingKey : t.violation.id;
+        out.push({
+          id: `${s.name}:${siteId}:${t.type}:${about}:${when}`,
+          subscriber: s.name,
+          siteId,
+          at: when,
+          type: t.type,
+          payload,
+        });
+      }
     }
     return out;
   };
@@ -255,43 +284,35 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
     const [finished, tracked, first] = await Promise.all([
       readLapses(redis, keys, siteId, fromMs),
       reader.listTracked(siteId),
-      redis.hget(keys.site(siteId).meta, "firstAppliedAt"),
+      state.firstAppliedAt(siteId),
     ]);
     const lapses = [...finished, ...tracked.map(currentLapse)];
     const t = now();
-    return subjects.map((s) =>
-      computeUptime(s, lapses, fromMs, toMs, first === null ? null : Number(first), t),
-    );
+    return subjects.map((s) => computeUptime(s, lapses, fromMs, toMs, first, t));
   };
 
-  const beginEvaluation = (siteId: string): Promise<number> => redis.incr(keys.site(siteId).evaluationSeq);
+  const beginEvaluation = (siteId: string): Promise<number> => state.nextEvaluationSeq(siteId);
 
   return {
     beginEvaluation,
     async apply(siteId, policy, findings, at, givenSeq) {
-      const k = keys.site(siteId);
       const seq = givenSeq ?? (await beginEvaluation(siteId));
-      const lock = await acquireSiteLock(redis, k.lock, options.lock);
+      const lock = await state.lock(siteId, options.lock);
       try {
-        const [lastSeqText, lastLedger, lastAtText] = await redis.hmget(
-          k.meta,
-          "lastAppliedSeq",
-          "lastLedger",
-          "lastAppliedAt",
-        );
-        const lastSeq = lastSeqText == null ? null : Number(lastSeqText);
+        const last = await state.lastApplied(siteId);
+        const lastSeq = last.seq;
         if (lastSeq !== null && seq === lastSeq) {
-          return { skipped: "duplicate", lastSeq, transitions: [], ledger: await entriesAt(lastLedger) };
+          return { skipped: "duplicate", lastSeq, transitions: [], ledger: await entriesAt(last.ledgerSeqs) };
         }
         if (lastSeq !== null && seq < lastSeq)
           return { skipped: "stale", lastSeq, transitions: [], ledger: [] };
-        const lastAt = lastAtText == null ? null : Number(lastAtText);
+        const lastAt = last.at;
         const clockWentBackMs = lastAt !== null && at < lastAt ? lastAt - at : null;
 
         const byKey = new Map<string, Finding>();
         for (const f of findings) byKey.set(findingKey(f), f);
         const [tracked, windows] = await Promise.all([
-          loadTracked(siteId),
+          state.loadTracked(siteId),
           maintenanceRepo.endingAfter(siteId, at),
         ]);
         const inMaintenance = (f: Finding) => windows.some((w) => coversFinding(w, f, at));
@@ -341,37 +362,11 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
         // retry finds its events already appended under the same ids.
         const entries = await ledgerEvents(siteId, transitions);
 
-        const ops: WriteOp[] = [];
+        const changes: ViolationChange[] = [];
+        const lapses: Lapse[] = [];
         const derivedLapses = new Set<string>();
         for (const { key, prev, result } of steps) {
-          const { next, ended } = result;
-          if (ended !== null) {
-            // History keeps what is on the record; a derived blind spot lives on as its lapse.
-            if (ended.state === "resolved" && ended.recorded) {
-              ops.push(
-                cmd("HSET", k.violations, ended.id, JSON.stringify(ended)),
-                cmd("ZREM", k.open, ended.id),
-                cmd("ZADD", k.resolved, Date.parse(ended.resolvedAt ?? ended.updatedAt), ended.id),
-              );
-            } else {
-              ops.push(
-                cmd("HDEL", k.violations, ended.id),
-                cmd("ZREM", k.all, ended.id),
-                cmd("ZREM", k.open, ended.id),
-              );
-            }
-            ops.push(cmd("HDEL", k.tracked, key));
-          }
-          if (next !== null && next !== prev) {
-            ops.push(
-              cmd("HSET", k.violations, next.id, JSON.stringify(next)),
-              cmd("HSET", k.tracked, key, next.id),
-              cmd("ZADD", k.all, Date.parse(next.firstSeenAt), next.id),
-            );
-            if (next.state === "open" && next.openedAt !== null) {
-              ops.push(cmd("ZADD", k.open, Date.parse(next.openedAt), next.id));
-            }
-          }
+          changes.push({ key, prev, next: result.next, ended: result.ended });
           for (const t of result.transitions) {
             if (t.type !== "lapse") continue;
             // The findings behind one dead NVR lapse together: one lapse per subject says it.
@@ -381,55 +376,27 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
               : null;
             if (same !== null && derivedLapses.has(same)) continue;
             if (same !== null) derivedLapses.add(same);
-            const { score, member } = encodeLapse(l);
-            ops.push(cmd("ZADD", k.lapses, score, member));
+            lapses.push(l);
           }
         }
-        for (const i of incidents) {
-          ops.push(
-            cmd("HSET", k.incidents, i.key, encodeIncident(i)),
-            cmd("ZADD", k.incidentIndex, Date.parse(i.reportedAt), i.key),
-          );
-        }
-        // Indexed like incidents, so they are trimmed with them.
-        for (const a of aliases) {
-          ops.push(
-            cmd("HSET", k.incidents, a.key, encodeIncident(a, true)),
-            cmd("ZADD", k.incidentIndex, at, a.key),
-          );
-        }
         const t = now();
-        ops.push(
-          cmd(
-            "HSET",
-            k.meta,
-            "lastAppliedSeq",
-            seq,
-            "lastAppliedAt",
-            at,
-            "lastLedger",
-            entries.map((e) => e.seq).join(","),
-          ),
-          cmd("HSETNX", k.meta, "firstAppliedAt", at),
-          {
-            op: "trim",
-            index: k.resolved,
-            before: t - limits.historyDays * DAY,
-            keep: limits.maxHistoryPerSite,
-            also: [k.violations, k.all],
+        await state.commit(lock, {
+          siteId,
+          changes,
+          lapses,
+          incidents,
+          aliases,
+          applied: { seq, at, ledgerSeqs: entries.map((e) => e.seq) },
+          outbox: outboxOf(siteId, transitions, at),
+          keep: {
+            resolvedSince: t - limits.historyDays * DAY,
+            maxResolved: limits.maxHistoryPerSite,
+            lapsesSince: t - limits.lapseDays * DAY,
+            maxLapses: limits.maxLapsesPerSite,
+            incidentsSince: t - limits.incidentDays * DAY,
+            maxIncidents: limits.maxIncidentsPerSite,
           },
-          cmd("ZREMRANGEBYSCORE", k.lapses, "-inf", `(${t - limits.lapseDays * DAY}`),
-          cmd("ZREMRANGEBYRANK", k.lapses, 0, -(limits.maxLapsesPerSite + 1)),
-          {
-            op: "trim",
-            index: k.incidentIndex,
-            before: t - limits.incidentDays * DAY,
-            keep: limits.maxIncidentsPerSite,
-            also: [k.incidents],
-          },
-        );
-        await commitUnderLock(redis, lock, ops);
-        await redis.sadd(keys.sites, siteId);
+        });
         return {
           skipped: null,
           ...(lastSeq === null ? {} : { lastSeq }),

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Finding } from "../domain/finding.ts";
-import type { Incident } from "../store/types.ts";
+import type { Incident } from "../domain/violation.ts";
 
 /*
  * retention_gap findings list every hole in a camera's recordings inside the retention window

@@ -1,6 +1,6 @@
 import type { Finding, FindingKind } from "../domain/finding.ts";
 import type { Policy } from "../domain/site.ts";
-import type { Lapse, TrackedViolation } from "../store/types.ts";
+import type { Lapse, TrackedViolation } from "../domain/violation.ts";
 
 /*
  * The violation lifecycle of DESIGN.md §4, for one finding key, as a pure step: previous state

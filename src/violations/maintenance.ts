@@ -6,6 +6,8 @@ export type { MaintenanceDeclaration };
 import type { Ledger } from "../ledger/ledger.ts";
 import type { Keys } from "../store/keys.ts";
 import { createMaintenanceRepository } from "../store/maintenance.ts";
+import { addKnownSite, createViolationReader } from "../store/violations.ts";
+import { DAY } from "../domain/time.ts";
 
 /**
  * Whether a window covers a finding at `at`: the window is running ([from, to)) and names no
@@ -56,7 +58,8 @@ export interface MaintenanceServiceOptions {
 export function createMaintenanceService(options: MaintenanceServiceOptions): MaintenanceService {
   const { redis, keys, ledger, now, newId } = options;
   const repo = createMaintenanceRepository(redis, keys);
-  const retentionMs = (options.retentionDays ?? 400) * 86_400_000;
+  const reader = createViolationReader(redis, keys);
+  const retentionMs = (options.retentionDays ?? 400) * DAY;
 
   return {
     async declare(d) {
@@ -83,13 +86,13 @@ export function createMaintenanceService(options: MaintenanceServiceOptions): Ma
         { eventId: `maintenance:${window.id}:declared` },
       );
       await repo.put(window);
-      await redis.sadd(keys.sites, d.siteId);
+      await addKnownSite(redis, keys, d.siteId);
       await repo.trim(d.siteId, now() - retentionMs);
       return window;
     },
 
     async list(query) {
-      const sites = query.siteId !== undefined ? [query.siteId] : (await redis.smembers(keys.sites)).sort();
+      const sites = query.siteId !== undefined ? [query.siteId] : await reader.sites();
       const t = now();
       const out: MaintenanceWindow[] = [];
       for (const site of sites) {

@@ -1,5 +1,5 @@
 import type { Subject } from "../domain/finding.ts";
-import type { Lapse, TrackedViolation } from "../store/types.ts";
+import type { Lapse, TrackedViolation } from "../domain/violation.ts";
 import { lapseOf } from "./lifecycle.ts";
 
 /** A lapse as a report shows it: clipped to the period, with its length. */

@@ -1,6 +1,5 @@
 import type { CameraContext } from "../../src/compliance/context.ts";
 import { deviceTime } from "../../src/compliance/deviceTime.ts";
-import type { Evaluation } from "../../src/compliance/evaluate.ts";
 import { evaluateSite } from "../../src/compliance/evaluate.ts";
 import type { Finding, FindingKind } from "../../src/domain/finding.ts";
 import type {
@@ -14,6 +13,7 @@ import type {
 import { ok } from "../../src/domain/probe.ts";
 import type { Camera, Device, Policy, Site, Zone } from "../../src/domain/site.ts";
 import { Secret } from "../../src/domain/secret.ts";
+import type { Evaluation } from "../../src/domain/evaluation.ts";
 
 /** Every test runs at this instant of our clock. */
 export const NOW = Date.UTC(2026, 11, 15, 2, 0, 0); // 2026-12-15T02:00:00Z

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
 import { loadOrCreateMonitorKey } from "../../src/ledger/keys.ts";
-import { startPrivateRedis, type PrivateRedis } from "../../src/store/privateRedis.ts";
+import { startPrivateRedis, type PrivateRedis } from "../../src/app/privateRedis.ts";
 import { runCli } from "../helpers/cli.ts";
 import { writeDaemonSite, type DaemonSite } from "../helpers/daemonSite.ts";
 

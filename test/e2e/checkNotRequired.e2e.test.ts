@@ -2,10 +2,10 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
-import type { CheckReport } from "../../src/report/checkReport.ts";
 import { runCli, type CliResult } from "../helpers/cli.ts";
 import { findingOf, parseReport } from "../helpers/report.ts";
 import { channelCameras, writeSite, type SiteFiles, type SiteSpec } from "../helpers/site.ts";
+import type { CheckReport } from "../../src/domain/checkReport.ts";
 
 /**
  * Findings the policy does not require, end to end through `check`: with the default policy

@@ -12,7 +12,7 @@ import { newApiKey } from "../../src/auth/apiKey.ts";
 import { QUEUE_PREFIX } from "../../src/queues/names.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
-import { startPrivateRedis, type PrivateRedis } from "../../src/store/privateRedis.ts";
+import { startPrivateRedis, type PrivateRedis } from "../../src/app/privateRedis.ts";
 import { writeDaemonSite, type DaemonSite } from "../helpers/daemonSite.ts";
 import { CLI, ROOT } from "../helpers/paths.ts";
 import { runCli } from "../helpers/cli.ts";

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { CheckReport, ReportFinding } from "../../src/report/checkReport.ts";
 import type { CliResult } from "./cli.ts";
+import type { CheckReport, ReportFinding } from "../../src/domain/checkReport.ts";
 
 export function parseReport(r: CliResult): CheckReport {
   try {

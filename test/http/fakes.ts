@@ -6,8 +6,8 @@ import type { ApiKeyRole, DeploymentApiKey } from "../../src/config/types.ts";
 import type { LedgerEntry, SignedHead } from "../../src/domain/ledger.ts";
 import type { Locale } from "../../src/domain/site.ts";
 import type { MaintenanceWindow, Violation } from "../../src/domain/violation.ts";
+import { InvalidCursorError } from "../../src/domain/cursor.ts";
 import {
-  InvalidCursorError,
   type DashboardSession,
   type HttpDeps,
   type HttpOptions,
@@ -16,11 +16,10 @@ import {
   type ReportQuery,
   type SiteInfo,
   type SiteReport,
-  type SiteStatus,
   type ViolationQuery,
 } from "../../src/http/deps.ts";
-import { createMetrics, type Metrics } from "../../src/http/metrics.ts";
-import type { CheckReport } from "../../src/report/checkReport.ts";
+import { createMetrics, type Metrics } from "../../src/metrics/metrics.ts";
+import type { CheckReport, SiteStatus } from "../../src/domain/checkReport.ts";
 
 /**
  * An in-memory HttpDeps for tests (and for the daemon's wiring until the Redis-backed one

@@ -6,7 +6,7 @@ import { newApiKey } from "../../src/auth/apiKey.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { LoadedConfig } from "../../src/config/types.ts";
 import type { MaintenanceDeclaration, MaintenanceWindow } from "../../src/domain/violation.ts";
-import { createMetrics } from "../../src/http/metrics.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
 import { createHttpServer, type HttpServer } from "../../src/http/server.ts";
 import type { ViolationEngine } from "../../src/violations/engine.ts";
 import { ENV, MINIMAL, tempDir } from "../config/configFiles.ts";

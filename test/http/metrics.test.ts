@@ -1,7 +1,7 @@
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SiteInfo } from "../../src/http/deps.ts";
-import { createMetrics, refreshStatusGauges } from "../../src/http/metrics.ts";
+import { createMetrics, refreshStatusGauges } from "../../src/metrics/metrics.ts";
 import { SUNSHINE, T0, openViolation } from "./fakes.ts";
 import { harness, type Harness } from "./helpers.ts";
 import { sampleReport } from "./sampleReport.ts";

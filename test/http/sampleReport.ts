@@ -1,4 +1,3 @@
-import type { CameraSummary, ZoneSummary } from "../../src/compliance/evaluate.ts";
 import type { ReasonParams } from "../../src/compliance/reasons.ts";
 import type {
   FindingKind,
@@ -9,13 +8,10 @@ import type {
 } from "../../src/domain/finding.ts";
 import type { Locale } from "../../src/domain/site.ts";
 import type { SiteInfo } from "../../src/http/deps.ts";
-import {
-  countFindings,
-  type CheckReport,
-  type ReportDevice,
-  type ReportFinding,
-} from "../../src/report/checkReport.ts";
+import { countFindings } from "../../src/report/checkReport.ts";
 import { reasonText } from "../../src/report/messages.ts";
+import type { CameraSummary, ZoneSummary } from "../../src/domain/evaluation.ts";
+import type { CheckReport, ReportDevice, ReportFinding } from "../../src/domain/checkReport.ts";
 
 /** What is wrong at a site, for building a CheckReport the way the rules would. */
 export interface Faults {

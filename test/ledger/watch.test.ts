@@ -1,12 +1,10 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../src/domain/finding.ts";
-import type { SignedHead } from "../../src/domain/ledger.ts";
+import type { LedgerState, SignedHead } from "../../src/domain/ledger.ts";
 import { GENESIS_HASH } from "../../src/ledger/canonical.ts";
 import { LedgerBrokenError } from "../../src/ledger/ledger.ts";
 import { createLedgerWatch } from "../../src/ledger/watch.ts";
 import { healthySite } from "../compliance/builders.ts";
-import { fakeClock } from "./helpers.ts";
 
 /** A logger that keeps its lines. */
 function memoryLogger() {
@@ -16,23 +14,18 @@ function memoryLogger() {
 }
 
 describe("the ledger watch", () => {
-  it("observes ledger_broken for every site at each signing, and logs one error per change of state", async () => {
-    const clock = fakeClock();
-    const applied: { siteId: string; findings: readonly Finding[]; at: number }[] = [];
-    const engine = {
-      apply: async (siteId: string, _policy: unknown, findings: readonly Finding[], at: number) => {
-        await Promise.resolve();
-        applied.push({ siteId, findings, at });
-        return { skipped: null, transitions: [], ledger: [] };
-      },
+  it("records the ledger's state at each signing (the site evaluations read it), and logs one error per change of state", async () => {
+    const recorded: LedgerState[] = [];
+    const record = async (state: LedgerState) => {
+      await Promise.resolve();
+      recorded.push(state);
     };
     const site = healthySite({ id: "site1" });
     const { logger, lines } = memoryLogger();
     const watch = createLedgerWatch({
       sites: [site, { ...site, id: "site2" }],
-      engine,
+      record,
       logger,
-      now: clock.now,
       keptHeadPath: "/var/nw/monitor.head.json",
     });
     const kept: SignedHead = {
@@ -49,27 +42,21 @@ describe("the ledger watch", () => {
 
     await watch.signed(kept);
     await watch.broken(error);
-    clock.advance(1000);
     await watch.broken(error);
     await watch.broken(new LedgerBrokenError("rewritten", "rewritten", kept, { seq: 5, hash: GENESIS_HASH }));
     await watch.signed({ ...kept, seq: 6 });
 
-    expect(applied.map((a) => `${a.siteId}:${a.findings[0]!.status}`)).toEqual([
-      "site1:ok",
-      "site2:ok",
-      ...Array(6)
-        .fill(null)
-        .map((_, i) => `site${(i % 2) + 1}:violation`),
-      "site1:ok",
-      "site2:ok",
-    ]);
-    const first = applied[2]!.findings[0]!;
-    expect(first).toMatchObject({
-      kind: "ledger_broken",
-      subject: { type: "site", id: "site1" },
-      required: true,
-      reason: "ledger_not_extending_signed_head",
-      params: { problem: "shorter", signedSeq: 4, currentSeq: 3 },
+    expect(recorded.map((r) => r.status)).toEqual(["intact", "broken", "broken", "broken", "intact"]);
+    expect(recorded[1]).toEqual({
+      status: "broken",
+      problem: "shorter",
+      detail: "entries were removed",
+      kept: { seq: 4, hash: "a".repeat(64), at: "2026-10-01T00:00:00.000Z" },
+      current: { seq: 3, hash: GENESIS_HASH },
+    });
+    expect(recorded[4]).toEqual({
+      status: "intact",
+      head: { seq: 6, hash: "a".repeat(64), at: "2026-10-01T00:00:00.000Z" },
     });
     const errors = lines.filter((l) => l.level === 50);
     expect(errors).toHaveLength(2);

@@ -47,6 +47,42 @@ describe("lint guards", () => {
     expect(messages.filter((m) => m.startsWith("no-restricted-imports"))).toEqual([]);
   });
 
+  it.each([
+    ["src/store/planted.ts", 'import { x } from "../http/deps.ts";'],
+    ["src/violations/planted.ts", 'import { x } from "../workers/poller.ts";'],
+    ["src/monitor/planted.ts", 'import { x } from "../app/daemon.ts";'],
+    ["src/compliance/planted.ts", 'import { x } from "../http/deps.ts";'],
+    ["src/domain/planted.ts", 'import { x } from "../store/keys.ts";'],
+    ["src/domain/planted.ts", 'import { x } from "../cli/main.ts";'],
+  ])("%s may not import %s (a lower layer, or domain/ outside itself)", async (file, line) => {
+    const messages = await messagesFor(file, `${line}\nexport const y = x;\n`);
+    expect(messages.filter((m) => m.startsWith("no-restricted-imports"))).toHaveLength(1);
+  });
+
+  it("the layers above may import the ones below; domain/ its own files", async () => {
+    const quiet = async (file: string, line: string) =>
+      (await messagesFor(file, `${line}\nexport const y = x;\n`)).filter((m) =>
+        m.includes("restricted-imports"),
+      );
+    expect(await quiet("src/workers/planted.ts", 'import { x } from "../monitor/monitor.ts";')).toEqual([]);
+    expect(await quiet("src/app/planted.ts", 'import { x } from "../http/server.ts";')).toEqual([]);
+    expect(await quiet("src/domain/planted.ts", 'import { x } from "./finding.ts";')).toEqual([]);
+  });
+
+  it("only store/ and app/ import ioredis for more than a type", async () => {
+    const restricted = async (file: string, line: string) =>
+      (await messagesFor(file, `${line}\nexport const y: unknown = Redis;\n`)).filter((m) =>
+        m.startsWith("@typescript-eslint/no-restricted-imports"),
+      );
+    expect(await restricted("src/violations/planted.ts", 'import { Redis } from "ioredis";')).toHaveLength(1);
+    expect(await restricted("src/workers/planted.ts", 'import { Redis } from "ioredis";')).toHaveLength(1);
+    expect(await restricted("src/violations/planted.ts", 'import type { Redis } from "ioredis";')).toEqual(
+      [],
+    );
+    expect(await restricted("src/store/planted.ts", 'import { Redis } from "ioredis";')).toEqual([]);
+    expect(await restricted("src/app/planted.ts", 'import { Redis } from "ioredis";')).toEqual([]);
+  });
+
   it("production code may not import the simulator; the CLI may", async () => {
     const line = 'import { x } from "../simulator/device.ts";\nexport const y = x;\n';
     expect(await messagesFor("src/onvif/planted.ts", line)).toContainEqual(

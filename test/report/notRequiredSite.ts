@@ -1,8 +1,9 @@
 import { evaluateSite } from "../../src/compliance/evaluate.ts";
 import type { DeviceObservation } from "../../src/domain/observation.ts";
 import type { Site } from "../../src/domain/site.ts";
-import { buildCheckReport, type CheckReport } from "../../src/report/checkReport.ts";
+import { buildCheckReport } from "../../src/report/checkReport.ts";
 import { camera, healthyObservation, healthySite, NOW, zone } from "../compliance/builders.ts";
+import type { CheckReport } from "../../src/domain/checkReport.ts";
 
 /**
  * A site with findings its policy does not require: motion detection is not required (the

@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ok, failed } from "../../src/domain/probe.ts";
 import type { DeviceObservation } from "../../src/domain/observation.ts";
-import type { CheckReport } from "../../src/report/checkReport.ts";
 import { boundRecord, jsonBytes } from "../../src/store/bound.ts";
 import { createDeviceRepository, summarizeObservation } from "../../src/store/devices.ts";
 import { createReportRepository } from "../../src/store/reports.ts";
 import { createSessionRepository } from "../../src/store/sessions.ts";
 import { useTestRedis } from "./testRedis.ts";
+import type { CheckReport } from "../../src/domain/checkReport.ts";
 
 const observation = (deviceId: string, reachable: boolean): DeviceObservation => ({
   deviceId,

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { afterEach } from "vitest";
 import { createKeys, type Keys } from "../../src/store/keys.ts";
 import { closeRedis, createRedisFactory } from "../../src/store/redis.ts";
-import { startPrivateRedis, type PrivateRedis } from "../../src/store/privateRedis.ts";
+import { startPrivateRedis, type PrivateRedis } from "../../src/app/privateRedis.ts";
 
 /** The machine's Redis (nothing on disk); tests keep to their own unique key prefix. */
 export const TEST_REDIS_URL = process.env["NURSERYWATCH_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";

@@ -3,7 +3,7 @@ import type { Finding, JudgedStatus } from "../../src/domain/finding.ts";
 import { exportLedger } from "../../src/ledger/export.ts";
 import { createLedger, type Ledger } from "../../src/ledger/ledger.ts";
 import { verifyLedgerExport } from "../../src/ledger/verify.ts";
-import { InvalidCursorError } from "../../src/store/violations.ts";
+import { InvalidCursorError } from "../../src/domain/cursor.ts";
 import { createViolationEngine, type EngineTransition } from "../../src/violations/engine.ts";
 import { fakeClock, testSigner } from "../ledger/helpers.ts";
 import { useTestRedis, type TestRedis } from "../store/testRedis.ts";

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { CheckReport } from "../../src/report/checkReport.ts";
 import { createLedger } from "../../src/ledger/ledger.ts";
 import { createDeviceRepository } from "../../src/store/devices.ts";
 import { createReportRepository } from "../../src/store/reports.ts";
@@ -9,6 +8,7 @@ import { fakeClock, testSigner } from "../ledger/helpers.ts";
 import { useTestRedis } from "../store/testRedis.ts";
 import { at, isoAt, POLICY, sequentialIds, T0 } from "./builders.ts";
 import { cameraId, siteFindings } from "./siteFindings.ts";
+import type { CheckReport } from "../../src/domain/checkReport.ts";
 
 const CAMERAS = 16;
 const BUDGET_PER_CAMERA = 20 * 1024;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, FindingStatus } from "../../src/domain/finding.ts";
-import type { Lapse, TrackedViolation } from "../../src/store/types.ts";
+import type { Lapse, TrackedViolation } from "../../src/domain/violation.ts";
 import { gapSightings } from "../../src/violations/gaps.ts";
 import { step, type LifecyclePolicy, type Transition } from "../../src/violations/lifecycle.ts";
 import {

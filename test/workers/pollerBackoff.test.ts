@@ -1,10 +1,11 @@
 import type { Job } from "bullmq";
 import { afterEach, describe, expect, test } from "vitest";
-import { sessionOpener } from "../../workers/deviceJob.ts";
-import { createPollProcessor, type PollOutcome } from "../../workers/poller.ts";
+import { sessionOpener } from "../../src/workers/deviceJob.ts";
+import { createPollProcessor, type PollOutcome } from "../../src/workers/poller.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLedger } from "../../src/ledger/ledger.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { createMonitor } from "../../src/monitor/monitor.ts";
 import { createDeviceHttp } from "../../src/net/deviceHttp.ts";
 import { createDeviceRepository } from "../../src/store/devices.ts";
 import { createObservationRepository } from "../../src/store/observations.ts";
@@ -62,14 +63,15 @@ describe("poll backoff", () => {
       keys: t.keys,
       observations,
       devices: createDeviceRepository(r, t.keys),
-      evaluation: {
+      monitor: createMonitor({
         observations,
         pictures: createPictureRepository(r, t.keys),
         reports: createReportRepository(r, t.keys),
         engine,
         now: clock.now,
         probing: false,
-      },
+      }),
+      searchHistory: true,
       now: clock.now,
       logger,
     });

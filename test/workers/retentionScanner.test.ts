@@ -1,16 +1,16 @@
 import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, test } from "vitest";
-import { sessionOpener } from "../../workers/deviceJob.ts";
-import { createPollProcessor } from "../../workers/poller.ts";
-import { createRetentionScanProcessor, type ScanOutcome } from "../../workers/retentionScanner.ts";
-import type { SiteEvaluationDeps } from "../../workers/siteEvaluation.ts";
+import { sessionOpener } from "../../src/workers/deviceJob.ts";
+import { createPollProcessor } from "../../src/workers/poller.ts";
+import { createRetentionScanProcessor, type ScanOutcome } from "../../src/workers/retentionScanner.ts";
 import { findGaps } from "../../src/compliance/rules/retentionGap.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { FULL_SCAN_EVERY_MS, SCAN_OVERLAP_MS } from "../../src/domain/historyMerge.ts";
 import type { Site } from "../../src/domain/site.ts";
 import { createLedger } from "../../src/ledger/ledger.ts";
 import { createLogger } from "../../src/logging/logger.ts";
+import { createMonitor } from "../../src/monitor/monitor.ts";
 import { createDeviceHttp } from "../../src/net/deviceHttp.ts";
 import { createOnvifSession, scanRecordingHistory } from "../../src/onvif/index.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
@@ -80,15 +80,16 @@ async function setup() {
   const engine = createViolationEngine({ redis, keys, ledger, now: clock.now, newId: () => `v${++ids}` });
   const histories = createHistoryRepository(redis, keys);
   const observations = createObservationRepository(redis, keys);
-  const evaluation: SiteEvaluationDeps = {
+  const reports = createReportRepository(redis, keys);
+  const monitor = createMonitor({
     observations,
     pictures: createPictureRepository(redis, keys),
     histories,
-    reports: createReportRepository(redis, keys),
+    reports,
     engine,
     now: clock.now,
     probing: false,
-  };
+  });
   const sites = new Map([[s.id, s]]);
   const openSession = sessionOpener({ http, now: clock.now, logger });
   const rechecks: string[] = [];
@@ -99,11 +100,12 @@ async function setup() {
     keys,
     observations,
     devices: createDeviceRepository(redis, keys),
-    evaluation,
+    monitor,
+    searchHistory: false,
     now: clock.now,
     logger,
-    recheck: (work) => {
-      rechecks.push(work);
+    followUp: (f) => {
+      rechecks.push(f.kind);
       return Promise.resolve();
     },
   });
@@ -113,7 +115,7 @@ async function setup() {
     redis,
     keys,
     histories,
-    evaluation,
+    monitor,
     now: clock.now,
     logger,
   });
@@ -121,9 +123,7 @@ async function setup() {
   const device = sim.device("nvr1");
   const findEvents = (): number => device.state().requests.byOperation["FindEvents"] ?? 0;
   const gapFinding = async (camera: string) =>
-    (await evaluation.reports.get("site1"))?.findings.find(
-      (f) => f.kind === "retention_gap" && f.subject.id === camera,
-    );
+    (await reports.get("site1"))?.findings.find((f) => f.kind === "retention_gap" && f.subject.id === camera);
   /** What one FindEvents over the whole window says now, straight from the device. */
   const wholeWindow = async () => {
     const session = createOnvifSession({ device: s.devices[0]!, http, now: clock.now, logger });

@@ -293,7 +293,7 @@ export interface LedgerNewChainOptions {
  * sign). Otherwise it moves the kept head file aside (`*.archived.json`, kept for `ledger
  * verify --head` and for regulators), appends a `ledger.new_chain` event naming the old head
  * and the reason, and signs the new head, which becomes the kept one. A running daemon's
- * ledger_broken violation then resolves at its next signings.
+ * ledger_broken violation then resolves at the site evaluations after its next signing.
  */
 export async function ledgerNewChainCommand(opts: LedgerNewChainOptions): Promise<number> {
   const io = opts.io ?? processIo;

@@ -4,7 +4,8 @@ import type { DeviceTime } from "../deviceTime.ts";
 import { timeEvidence } from "../deviceTime.ts";
 import { deviceSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
-import { SECOND, isoOf } from "../time.ts";
+import { SECOND } from "../../domain/time.ts";
+import { isoOf } from "../time.ts";
 
 /**
  * clock_drift: the device clock is more than maxClockDriftSeconds from ours, so the times in

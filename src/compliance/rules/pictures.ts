@@ -1,5 +1,5 @@
 import type { Finding, FindingRef } from "../../domain/finding.ts";
-import type { PictureObservation, PictureWindow } from "../../domain/picture.ts";
+import type { PictureInput, PictureObservation, PictureWindow } from "../../domain/picture.ts";
 import type { Camera } from "../../domain/site.ts";
 import { cameraSubject, outcome, toFinding, type Outcome } from "../findings.ts";
 
@@ -26,19 +26,6 @@ export const PICTURE_LIMITS = {
   /** Similarity to the approved view under which the view has changed. */
   viewSimilarity: 0.5,
 } as const;
-
-/** Whether this check looked at pictures, and what each camera's probe showed. */
-export type PictureInput =
-  | { readonly probed: false }
-  | {
-      readonly probed: true;
-      readonly byCamera: ReadonlyMap<string, PictureObservation>;
-      /**
-       * A camera with no picture: "unknown" (check: it should have been probed) or "pending"
-       * (daemon: its first probe has not come yet; not counted until it has).
-       */
-      readonly unprobed?: "unknown" | "pending";
-    };
 
 export interface PictureFindings {
   readonly black: Finding;

@@ -8,7 +8,8 @@ import { probeDetail, probeEvidence } from "../probeDetail.ts";
 import type { CameraRecording } from "../recordingLookup.ts";
 import { recordingOf } from "../memo.ts";
 import { cameraJobs } from "../recordingLookup.ts";
-import { SECOND, isoOf, recordedTime } from "../time.ts";
+import { SECOND } from "../../domain/time.ts";
+import { isoOf, recordedTime } from "../time.ts";
 import type { VideoTrackState } from "../videoTrackState.ts";
 import { videoTrackState } from "../videoTrackState.ts";
 

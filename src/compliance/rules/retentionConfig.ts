@@ -4,7 +4,7 @@ import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
 import { recordingOf } from "../memo.ts";
-import { DAY, SECOND } from "../time.ts";
+import { DAY, SECOND } from "../../domain/time.ts";
 
 /**
  * retention_config: the recording's MaximumRetentionTime is set (non-zero) and shorter than

@@ -7,7 +7,8 @@ import type { Outcome } from "../findings.ts";
 import { probeDetail, probeEvidence } from "../probeDetail.ts";
 import { recordingOf } from "../memo.ts";
 import { earliestVideoData } from "../recordingLookup.ts";
-import { DAY, MINUTE, isoOf, parseIso } from "../time.ts";
+import { DAY, MINUTE, parseIsoMs } from "../../domain/time.ts";
+import { isoOf } from "../time.ts";
 
 /** Gaps listed one by one in the evidence (the newest); beyond this only their number is given. */
 const MAX_LISTED_GAPS = 100;
@@ -76,14 +77,14 @@ function judge(ctx: CameraContext): Outcome {
 
   const policy = ctx.site.policy;
   const deviceNow = clock.deviceNow;
-  const commissioned = parseIso(ctx.camera.commissionedAt ?? ctx.site.commissionedAt);
+  const commissioned = parseIsoMs(ctx.camera.commissionedAt ?? ctx.site.commissionedAt);
   // What lies before the earliest data is retention depth (retention_short), not a hole in it.
   const earliest = earliestVideoData(ctx.obs, rec);
   // Judged only over what was searched: a history kept between the daemon's retention scans
   // ends at the last scan (data may have come back since), and a very long one may have been
   // cut at its start (historyMerge.ts).
-  const searchedFrom = parseIso(history.from);
-  const searchedTo = parseIso(history.to);
+  const searchedFrom = parseIsoMs(history.from);
+  const searchedTo = parseIsoMs(history.to);
   const windowStart = Math.max(
     deviceNow - policy.retentionDays * DAY,
     commissioned ?? -Infinity,
@@ -142,7 +143,7 @@ interface Span {
 /** Stretches of [from, to] where every video track with a known state has no data. */
 export function findGaps(states: RecordingHistory["trackStates"], from: number, to: number): Span[] {
   const events = states
-    .map((s, i) => ({ t: parseIso(s.time), track: s.track, present: s.isDataPresent, i }))
+    .map((s, i) => ({ t: parseIsoMs(s.time), track: s.track, present: s.isDataPresent, i }))
     .filter((e): e is { t: number; track: string; present: boolean; i: number } => e.t !== null)
     // Oldest first; at equal times the device's order stands.
     .sort((a, b) => a.t - b.t || a.i - b.i);

@@ -8,7 +8,8 @@ import { probeEvidence } from "../probeDetail.ts";
 import type { CameraRecording } from "../recordingLookup.ts";
 import { recordingOf } from "../memo.ts";
 import { earliestVideoData } from "../recordingLookup.ts";
-import { DAY, HOUR, daysOf, isoOf, parseIso, recordedTime } from "../time.ts";
+import { DAY, HOUR, parseIsoMs } from "../../domain/time.ts";
+import { daysOf, isoOf, recordedTime } from "../time.ts";
 
 /**
  * retention_short, on the device clock and on this camera's own recording (never the
@@ -88,7 +89,7 @@ function judge(ctx: CameraContext): Outcome {
   if (depthMs >= neededMs) return outcome("ok", "retention_sufficient", { days, requiredDays }, evidence);
 
   const commissionedIso = ctx.camera.commissionedAt ?? ctx.site.commissionedAt;
-  const commissioned = parseIso(commissionedIso);
+  const commissioned = parseIsoMs(commissionedIso);
   if (commissioned !== null && deviceNow - commissioned < requiredDays * DAY) {
     const commissionedAt = isoOf(commissioned);
     const withCommissioning = {
@@ -134,7 +135,7 @@ function deletionInWindow(
   if (probe?.status !== "ok") return { checked: false, event: null };
   const event = probe.value.deletions.find((d) => {
     const video = d.track === "" || rec.videoTracks.includes(d.track) || /video/i.test(d.track);
-    const end = recordedTime(d.endTime) ?? parseIso(d.time);
+    const end = recordedTime(d.endTime) ?? parseIsoMs(d.time);
     return video && end !== null && end > windowStart;
   });
   return { checked: true, event: event ?? null };

@@ -3,16 +3,7 @@ import { findingKey } from "../../domain/finding.ts";
 import type { Site, Zone } from "../../domain/site.ts";
 import { outcome, siteSubject, toFinding, zoneSubject } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
-
-export type Health = "healthy" | "unhealthy" | "unknown";
-
-/** A camera as coverage sees it: healthy = device reachable, camera online, recording. */
-export interface CameraHealth {
-  readonly id: string;
-  readonly health: Health;
-  /** The finding that explains why it is not healthy (null when healthy). */
-  readonly root: FindingRef | null;
-}
+import type { CameraHealth } from "../../domain/evaluation.ts";
 
 /**
  * zone_uncovered for one zone: fewer than minCameras of its cameras are healthy. Cameras whose

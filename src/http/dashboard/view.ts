@@ -1,7 +1,6 @@
 import type { FindingRef, FindingStatus, ReasonCode, Subject } from "../../domain/finding.ts";
 import type { Locale } from "../../domain/site.ts";
 import type { Violation } from "../../domain/violation.ts";
-import type { CheckReport, ReportFinding } from "../../report/checkReport.ts";
 import {
   REASON_SENTENCES,
   formatTime,
@@ -11,9 +10,10 @@ import {
   verdictLabel,
 } from "../../report/messages.ts";
 import { policyLines } from "../../report/policyText.ts";
-import type { SiteInfo, SiteStatus } from "../deps.ts";
+import type { SiteInfo } from "../deps.ts";
 import { html, type Html } from "./html.ts";
 import { WORDS, duration, type Words } from "./words.ts";
+import type { CheckReport, ReportFinding, SiteStatus } from "../../domain/checkReport.ts";
 
 /** What one render of the dashboard's live part needs; `now` is our clock (ms). */
 export interface DashboardData {

@@ -1,6 +1,6 @@
 import { LOCALES } from "../../config/schema.ts";
-import type { Health } from "../../compliance/rules/zoneUncovered.ts";
 import type { Locale, ZoneKind } from "../../domain/site.ts";
+import type { Health } from "../../domain/evaluation.ts";
 
 /** The dashboard's own words; findings' sentences and kind titles come from report/messages.ts. */
 export interface Words {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { may, requireKey } from "../auth.ts";
 import { allOpenViolations, type RouteContext } from "../context.ts";
-import { refreshQueueGauges, refreshStatusGauges } from "../metrics.ts";
+import { refreshQueueGauges, refreshStatusGauges } from "../../metrics/metrics.ts";
 
 /**
  * /metrics in the Prometheus text format. A scrape shows every site, so it needs a key that

@@ -6,6 +6,7 @@ import type { SiteInfo, SiteReport } from "../deps.ts";
 import { ReportResponseSchema } from "../schemas.ts";
 import type { TypeBoxProvider } from "../typebox.ts";
 import { apiRoute } from "./common.ts";
+import { DAY } from "../../domain/time.ts";
 
 /** Longest period one report covers: a year, leap day included. */
 export const MAX_REPORT_DAYS = 366;
@@ -28,7 +29,7 @@ export function reportPeriod(
     return { message: `from: ${fromText} is in the future; a report covers time that has passed.` };
   if (from.ms >= to.ms) return { message: `from (${fromText}) must be before to (${toText ?? "now"}).` };
   const end = Math.min(to.ms, now);
-  if (end - from.ms > MAX_REPORT_DAYS * 86_400_000)
+  if (end - from.ms > MAX_REPORT_DAYS * DAY)
     return {
       message: `The period is longer than ${MAX_REPORT_DAYS} days; ask for at most ${MAX_REPORT_DAYS} days at a time.`,
     };

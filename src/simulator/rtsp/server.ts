@@ -5,7 +5,7 @@ import { DigestVerifier } from "../auth/digest.ts";
 import type { ChannelRuntime } from "../channel.ts";
 import type { MediaSessionState, SimDevice } from "../device.ts";
 import type { VideoEncoding } from "../scenario.ts";
-import type { SimLogger } from "../server.ts";
+import type { SimLogger } from "../logger.ts";
 import { streamOfNumber } from "../streams.ts";
 import type { Clip, VideoLibrary } from "../video/library.ts";
 import { RtspReader, rtspResponse, type RtspRequest } from "./message.ts";

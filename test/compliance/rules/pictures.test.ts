@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  pictureFindings,
-  PICTURE_LIMITS,
-  type PictureInput,
-} from "../../../src/compliance/rules/pictures.ts";
-import type { PictureObservation, PictureWindow } from "../../../src/domain/picture.ts";
+import { pictureFindings, PICTURE_LIMITS } from "../../../src/compliance/rules/pictures.ts";
+import type { PictureInput, PictureObservation, PictureWindow } from "../../../src/domain/picture.ts";
 import { failed, ok } from "../../../src/domain/probe.ts";
 import { camera } from "../builders.ts";
 

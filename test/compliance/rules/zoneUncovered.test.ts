@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { CameraHealth } from "../../../src/compliance/rules/zoneUncovered.ts";
 import { requiredZoneKinds, zoneUncovered } from "../../../src/compliance/rules/zoneUncovered.ts";
 import type { FindingRef } from "../../../src/domain/finding.ts";
 import { healthySite, zone } from "../builders.ts";
+import type { CameraHealth } from "../../../src/domain/evaluation.ts";
 
 const nvrDown: FindingRef = { kind: "device_unreachable", subject: { type: "device", id: "nvr1" } };
 const offline = (id: string): FindingRef => ({ kind: "camera_offline", subject: { type: "camera", id } });

@@ -6,18 +6,19 @@ import {
   mergeHistory,
   type DeviceHistories,
   type ScanMode,
-} from "../src/domain/historyMerge.ts";
-import type { RecordingHistory } from "../src/domain/observation.ts";
-import type { ProbeError } from "../src/domain/probe.ts";
-import type { Site } from "../src/domain/site.ts";
-import type { Metrics } from "../src/http/metrics.ts";
-import type { Logger } from "../src/logging/logger.ts";
-import { scanRecordingHistory } from "../src/onvif/index.ts";
-import { tryDeviceLock } from "../src/store/deviceLock.ts";
-import type { HistoryRepository } from "../src/store/histories.ts";
-import type { Keys } from "../src/store/keys.ts";
+} from "../domain/historyMerge.ts";
+import type { RecordingHistory } from "../domain/observation.ts";
+import type { ProbeError } from "../domain/probe.ts";
+import type { Site } from "../domain/site.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { Monitor } from "../monitor/monitor.ts";
+import { scanRecordingHistory } from "../onvif/index.ts";
+import { tryDeviceLock } from "../store/deviceLock.ts";
+import type { HistoryRepository } from "../store/histories.ts";
+import type { Keys } from "../store/keys.ts";
 import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
-import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
+import { DAY } from "../domain/time.ts";
 
 export interface RetentionScannerDeps {
   readonly sites: ReadonlyMap<string, Site>;
@@ -25,7 +26,7 @@ export interface RetentionScannerDeps {
   readonly redis: Redis;
   readonly keys: Keys;
   readonly histories: HistoryRepository;
-  readonly evaluation: SiteEvaluationDeps;
+  readonly monitor: Monitor;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
@@ -43,8 +44,6 @@ export type ScanOutcome =
   | { readonly status: "failed"; readonly error: ProbeError }
   | { readonly status: "unsupported"; readonly reason: string }
   | { readonly status: "skipped"; readonly why: "unknown-device" | "busy" | "no-cameras" };
-
-const DAY_MS = 86_400_000;
 
 /**
  * One device's retention scan, as a BullMQ job: search its recordings' history on the device
@@ -67,7 +66,7 @@ export function createRetentionScanProcessor(deps: RetentionScannerDeps): (job: 
     const started = deps.now();
     try {
       const stored = await deps.histories.get(siteId, deviceId);
-      const windowMs = site.policy.retentionDays * DAY_MS;
+      const windowMs = site.policy.retentionDays * DAY;
       let mode: ScanMode = "full";
       const session = deps.openSession(siteId, device);
       const scan = await scanRecordingHistory({
@@ -81,7 +80,7 @@ export function createRetentionScanProcessor(deps: RetentionScannerDeps): (job: 
       });
       const outcome = await store(deps, siteId, deviceId, stored, scan, mode, windowMs, started);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "retention" }, (deps.now() - started) / 1000);
-      await evaluateAndApply(deps.evaluation, site, started);
+      await deps.monitor.evaluate(site, started);
       return outcome;
     } finally {
       await release();

@@ -2,7 +2,7 @@ import { Gauge, Histogram, collectDefaultMetrics, type Registry } from "prom-cli
 import { FINDING_KINDS } from "../config/findingKinds.ts";
 import type { FindingKind, FindingStatus } from "../domain/finding.ts";
 import type { Violation } from "../domain/violation.ts";
-import type { SiteStatus } from "./deps.ts";
+import type { SiteStatus } from "../domain/checkReport.ts";
 
 /** Every series of nurserywatch starts with this, so it never collides with another exporter's. */
 export const METRIC_PREFIX = "nurserywatch_";

@@ -1,15 +1,15 @@
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { PictureProber } from "../src/check/pictureProbes.ts";
-import type { Site } from "../src/domain/site.ts";
-import type { Metrics } from "../src/http/metrics.ts";
-import type { Logger } from "../src/logging/logger.ts";
-import { getProfilesAuto, getSnapshotUri, getStreamUri } from "../src/onvif/index.ts";
-import { tryDeviceLock } from "../src/store/deviceLock.ts";
-import type { Keys } from "../src/store/keys.ts";
-import type { PictureRepository } from "../src/store/pictures.ts";
+import type { PictureProber } from "../check/pictureProbes.ts";
+import type { Site } from "../domain/site.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { Monitor } from "../monitor/monitor.ts";
+import { getProfilesAuto, getSnapshotUri, getStreamUri } from "../onvif/index.ts";
+import { tryDeviceLock } from "../store/deviceLock.ts";
+import type { Keys } from "../store/keys.ts";
+import type { PictureRepository } from "../store/pictures.ts";
 import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
-import { evaluateAndApply, type SiteEvaluationDeps } from "./siteEvaluation.ts";
 
 export interface ProberDeps {
   readonly sites: ReadonlyMap<string, Site>;
@@ -18,7 +18,7 @@ export interface ProberDeps {
   readonly keys: Keys;
   readonly prober: PictureProber;
   readonly pictures: PictureRepository;
-  readonly evaluation: SiteEvaluationDeps;
+  readonly monitor: Monitor;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
@@ -78,7 +78,7 @@ export function createProbeProcessor(deps: ProberDeps): (job: Job) => Promise<Pr
       );
       await deps.pictures.put(siteId, pictures);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "probe" }, (deps.now() - started) / 1000);
-      await evaluateAndApply(deps.evaluation, site, started);
+      await deps.monitor.evaluate(site, started);
       return { status: "probed", cameras: pictures.size };
     } finally {
       await release();

@@ -1,22 +1,18 @@
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Site } from "../src/domain/site.ts";
-import type { Metrics } from "../src/http/metrics.ts";
-import type { Logger } from "../src/logging/logger.ts";
-import { observeDevice } from "../src/onvif/index.ts";
-import type { PollJob } from "../src/queues/payloads.ts";
-import type { DeviceRepository } from "../src/store/devices.ts";
-import { tryDeviceLock } from "../src/store/deviceLock.ts";
-import type { Keys } from "../src/store/keys.ts";
-import type { ObservationRepository } from "../src/store/observations.ts";
-import { summarizeObservation } from "../src/store/devices.ts";
+import type { Site } from "../domain/site.ts";
+import type { Metrics } from "../metrics/metrics.ts";
+import type { Logger } from "../logging/logger.ts";
+import { observeDevice } from "../onvif/index.ts";
+import type { DeviceRepository } from "../store/devices.ts";
+import { createBackoffRepository, type BackoffRepository } from "../store/backoff.ts";
+import { tryDeviceLock } from "../store/deviceLock.ts";
+import type { Keys } from "../store/keys.ts";
+import type { ObservationRepository } from "../store/observations.ts";
+import { summarizeObservation } from "../store/devices.ts";
+import type { FollowUp } from "../domain/followUp.ts";
+import type { Monitor } from "../monitor/monitor.ts";
 import { deviceJobTarget, type OpenSession } from "./deviceJob.ts";
-import {
-  evaluateAndApply,
-  historyPending,
-  picturesInDoubt,
-  type SiteEvaluationDeps,
-} from "./siteEvaluation.ts";
 
 export interface PollerDeps {
   readonly sites: ReadonlyMap<string, Site>;
@@ -25,12 +21,11 @@ export interface PollerDeps {
   readonly keys: Keys;
   readonly observations: ObservationRepository;
   readonly devices: DeviceRepository;
-  readonly evaluation: SiteEvaluationDeps;
-  /**
-   * Asks for an early picture probe or retention scan of a device (at most once per `withinMs`
-   * each); absent when this deployment does neither.
-   */
-  readonly recheck?: (work: "probe" | "retention", job: PollJob, withinMs: number) => Promise<void>;
+  readonly monitor: Monitor;
+  /** Whether polls search recording history (no retention scans in this deployment: they would). */
+  readonly searchHistory: boolean;
+  /** Queues what the site's evaluation asks to run early; absent when this deployment does neither. */
+  readonly followUp?: (f: FollowUp) => Promise<void>;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics?: Metrics;
@@ -50,6 +45,7 @@ const MAX_BACKOFF_INTERVALS = 8;
  * from this worker's own configuration.
  */
 export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<PollOutcome> {
+  const backoff = createBackoffRepository(deps.redis, deps.keys);
   return async (job) => {
     const target = deviceJobTarget(deps.sites, job, "poll");
     if (target === null) {
@@ -63,8 +59,7 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     const siteId = site.id;
     const deviceId = device.id;
     const interval = site.policy.pollIntervalSeconds * 1000;
-    const backoffKey = deps.keys.site(siteId).backoff;
-    if (await inBackoff(deps, backoffKey, deviceId)) {
+    if (await backoff.takeSkip(siteId, deviceId)) {
       deps.logger.debug(
         { site: siteId, device: deviceId },
         "poll skipped: the device is unreachable (backoff)",
@@ -86,34 +81,21 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
     const started = deps.now();
     try {
       const session = deps.openSession(siteId, device);
-      // With retention scans in this deployment, history is theirs to search (incrementally).
-      const searchHistory = deps.evaluation.histories === undefined;
       const obs = await observeDevice({
         session,
         cameras,
         policy: site.policy,
         now: deps.now,
-        searchHistory,
+        searchHistory: deps.searchHistory,
       });
       await deps.observations.put(siteId, obs);
       await deps.devices.put(siteId, [summarizeObservation(obs)]);
       const reachable = obs.reach.status === "reachable";
-      await updateBackoff(deps, backoffKey, deviceId, reachable);
+      await updateBackoff(backoff, siteId, deviceId, reachable);
       deps.metrics?.pollDuration.observe({ site: siteId, job: "poll" }, (deps.now() - started) / 1000);
-      const evaluation = await evaluateAndApply(deps.evaluation, site, started);
-      if (evaluation !== null && reachable && deps.recheck) {
-        if (picturesInDoubt(evaluation, site, deviceId))
-          await deps.recheck("probe", { siteId, deviceId }, interval * 2);
-        // A recording never searched on a device never scanned waits for the start-up scan, already
-        // queued; one that appeared since the last scan (or history gone stale) gets an early scan,
-        // at most one per device every five minutes.
-        if (
-          historyPending(evaluation, site, deviceId) &&
-          (await deps.evaluation.histories?.get(siteId, deviceId)) != null
-        )
-          await deps.recheck("retention", { siteId, deviceId }, Math.max(interval * 2, 300_000));
-      }
-      return { status: "polled", reachable, applied: evaluation !== null };
+      const result = await deps.monitor.evaluate(site, started, { deviceId, reachable });
+      if (result.applied && deps.followUp) for (const f of result.followUps) await deps.followUp(f);
+      return { status: "polled", reachable, applied: result.applied };
     } finally {
       await release();
     }
@@ -127,27 +109,16 @@ export function createPollProcessor(deps: PollerDeps): (job: Job) => Promise<Pol
  * (a monotonic clock is per process). A scheduled poll arrives every interval, so the wait is
  * the same as before.
  */
-async function inBackoff(deps: PollerDeps, key: string, deviceId: string): Promise<boolean> {
-  const left = Number((await deps.redis.hget(key, `${deviceId}:skip`)) ?? 0);
-  if (!(left > 0)) return false;
-  await deps.redis.hincrby(key, `${deviceId}:skip`, -1);
-  return true;
-}
-
 async function updateBackoff(
-  deps: PollerDeps,
-  key: string,
+  backoff: BackoffRepository,
+  siteId: string,
   deviceId: string,
   reachable: boolean,
 ): Promise<void> {
-  if (reachable) {
-    // `until` is what older versions kept (a wall-clock time); dropped with the rest.
-    await deps.redis.hdel(key, `${deviceId}:failures`, `${deviceId}:skip`, `${deviceId}:until`);
-    return;
-  }
-  const failures = await deps.redis.hincrby(key, `${deviceId}:failures`, 1);
+  if (reachable) return backoff.clear(siteId, deviceId);
+  const failures = await backoff.addFailure(siteId, deviceId);
   // The first two failures poll on schedule (the lifecycle needs two observations); later ones back off.
   if (failures < 2) return;
   const factor = Math.min(2 ** (failures - 2), MAX_BACKOFF_INTERVALS);
-  await deps.redis.hset(key, `${deviceId}:skip`, String(factor - 1));
+  await backoff.setSkips(siteId, deviceId, factor - 1);
 }

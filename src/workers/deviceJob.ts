@@ -1,9 +1,9 @@
 import type { Job } from "bullmq";
-import type { Camera, Device, Site } from "../src/domain/site.ts";
-import type { Logger } from "../src/logging/logger.ts";
-import type { DeviceHttp } from "../src/net/types.ts";
-import { createDeviceLimits, createOnvifSession, type OnvifSession } from "../src/onvif/index.ts";
-import { isPollJob } from "../src/queues/payloads.ts";
+import type { Camera, Device, Site } from "../domain/site.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { DeviceHttp } from "../net/types.ts";
+import { createDeviceLimits, createOnvifSession, type OnvifSession } from "../onvif/index.ts";
+import { isPollJob } from "../queues/payloads.ts";
 
 /** What a device job (poll, probe, retention scan) works on, from this worker's own configuration. */
 export interface DeviceJobTarget {

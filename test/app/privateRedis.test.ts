@@ -10,7 +10,7 @@ import {
   RedisServerStartError,
   startPrivateRedis,
   type PrivateRedis,
-} from "../../src/store/privateRedis.ts";
+} from "../../src/app/privateRedis.ts";
 import { openRedis } from "../../src/app/redis.ts";
 import { checkRedisSettings } from "../../src/store/settings.ts";
 

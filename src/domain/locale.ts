@@ -1,0 +1,2 @@
+/** The languages of reports, the dashboard and messages. */
+export type Locale = "zh-CN" | "en";
