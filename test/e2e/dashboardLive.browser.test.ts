@@ -4,12 +4,11 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "../helpers/chromium.ts";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startDaemon, type Daemon } from "../../src/app/daemon.ts";
-import { loadConfig } from "../../src/config/load.ts";
-import { createLogger } from "../../src/logging/logger.ts";
+import type { Daemon } from "../../src/app/daemon.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
 import { writeDaemonSite, type DaemonSite } from "../helpers/daemonSite.ts";
+import { startSiteDaemon } from "../helpers/daemonStart.ts";
 
 /**
  * The whole chain in a real browser: the simulated NVR changes, the daemon polls it over ONVIF,
@@ -48,14 +47,7 @@ beforeAll(async () => {
       { id: "cam3", device: "nvr1", profile: "ProfileToken_3", zones: ["nap"] },
     ],
   });
-  daemon = await startDaemon({
-    configs: [await loadConfig(site.config, {})],
-    roles: { scheduler: true, workers: true, http: true },
-    logger: createLogger({ level: "silent" }),
-    keyPrefix: site.keyPrefix,
-    queuePrefix: site.queuePrefix,
-    listen: { host: "127.0.0.1", port: 0 },
-  });
+  daemon = await startSiteDaemon(site);
   profile = mkdtempSync(join(tmpdir(), "nw-chromium-"));
   context = await launchChromium(profile);
   page = context.pages()[0] ?? (await context.newPage());
