@@ -34,6 +34,8 @@ import { createReportRepository } from "../store/reports.ts";
 import { createSessionRepository } from "../store/sessions.ts";
 import { checkRedisSettings } from "../store/settings.ts";
 import { createViolationEngine } from "../violations/engine.ts";
+import { createMaintenanceService } from "../violations/maintenance.ts";
+import { createUptimeService } from "../violations/uptimeService.ts";
 import { createHttpPorts } from "./httpPorts.ts";
 import { openRedis, waitForRedis } from "./redis.ts";
 import { createScheduleKeeper, type ScheduleKeeper } from "./scheduleKeeper.ts";
@@ -363,6 +365,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         metrics,
         now,
         engine,
+        uptime: createUptimeService({ redis, keys, now }),
+        maintenance: createMaintenanceService({ redis, keys, ledger, now, newId: randomUUID }),
         ledger,
         reports,
         devices,

@@ -14,6 +14,8 @@ import type { ReportRepository } from "../store/reports.ts";
 import type { SessionRepository } from "../store/sessions.ts";
 import type { SubjectUptime } from "../violations/uptime.ts";
 import type { ViolationEngine } from "../violations/engine.ts";
+import type { MaintenanceService } from "../violations/maintenance.ts";
+import type { UptimeService } from "../violations/uptimeService.ts";
 import type { SiteStatus } from "../domain/checkReport.ts";
 
 export interface HttpPortsDeps {
@@ -26,7 +28,11 @@ export interface HttpPortsDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now: () => number;
-  readonly engine: ViolationEngine;
+  /** Violation listing. */
+  readonly engine: Pick<ViolationEngine, "listViolations">;
+  /** The report endpoint's uptime figures. */
+  readonly uptime: Pick<UptimeService, "report">;
+  readonly maintenance: MaintenanceService;
   readonly ledger: Ledger;
   readonly reports: ReportRepository;
   readonly devices: DeviceRepository;
@@ -117,7 +123,7 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
         ...site.cameras.map((c): Subject => ({ type: "camera", id: c.id })),
       ];
       const [uptimes, latest] = await Promise.all([
-        d.engine.uptimeReport(site.id, subjects, q.from, q.to),
+        d.uptime.report(site.id, subjects, q.from, q.to),
         d.reports.get(site.id),
       ]);
       const byKey = new Map(uptimes.map((u) => [`${u.subject.type}:${u.subject.id}`, u]));
@@ -151,10 +157,10 @@ export function createHttpPorts(d: HttpPortsDeps): HttpDeps {
       };
     },
     maintenance: {
-      get: async (id) => (await d.engine.listMaintenance({ active: false })).find((w) => w.id === id) ?? null,
-      list: (q) => d.engine.listMaintenance(q),
-      declare: (decl) => d.engine.declareMaintenance(decl),
-      end: (id, by) => d.engine.endMaintenance(id, by),
+      get: async (id) => (await d.maintenance.list({ active: false })).find((w) => w.id === id) ?? null,
+      list: (q) => d.maintenance.list(q),
+      declare: (decl) => d.maintenance.declare(decl),
+      end: (id, by) => d.maintenance.end(id, by),
     },
     ...(d.access === undefined ? {} : { access: d.access }),
     ...(d.viewers === undefined ? {} : { viewers: d.viewers }),

@@ -1,13 +1,12 @@
 import type { Redis } from "ioredis";
-import { findingKey, type Finding, type Subject } from "../domain/finding.ts";
+import { findingKey, type Finding } from "../domain/finding.ts";
 import type { LedgerEntry } from "../domain/ledger.ts";
 import type { OutboxMessage } from "../domain/outbox.ts";
-import type { Incident, Lapse, MaintenanceWindow, TrackedViolation } from "../domain/violation.ts";
+import type { Incident, Lapse, TrackedViolation } from "../domain/violation.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import { boundRecord } from "../store/bound.ts";
-import { knownIncidentKeys, listIncidents, reportedGapSpans } from "../store/incidents.ts";
+import { knownIncidentKeys, reportedGapSpans } from "../store/incidents.ts";
 import type { Keys } from "../store/keys.ts";
-import { readLapses } from "../store/lapses.ts";
 import { createMaintenanceRepository } from "../store/maintenance.ts";
 import type { LockOptions } from "../store/siteLock.ts";
 import {
@@ -19,13 +18,7 @@ import {
 } from "../store/violations.ts";
 import { gapSightings, toIncident } from "./gaps.ts";
 import { step, type LifecyclePolicy, type LifecycleStep, type Transition } from "./lifecycle.ts";
-import {
-  coversFinding,
-  createMaintenanceService,
-  type MaintenanceDeclaration,
-  type MaintenanceService,
-} from "./maintenance.ts";
-import { computeUptime, currentLapse, type SubjectUptime } from "./uptime.ts";
+import { coversFinding } from "./maintenance.ts";
 import { DAY } from "../domain/time.ts";
 
 export type EngineTransition = Transition | { readonly type: "incident"; readonly incident: Incident };
@@ -124,30 +117,6 @@ export interface ViolationEngine {
   listViolations(query: ViolationListQuery): Promise<ViolationListPage>;
   listOpen(siteId?: string): Promise<TrackedViolation[]>;
   getViolation(id: string, siteId?: string): Promise<TrackedViolation | null>;
-  /** Compliance of one subject over [from, to] (ISO or ms). */
-  uptime(
-    siteId: string,
-    subject: Subject,
-    from: string | number,
-    to: string | number,
-  ): Promise<SubjectUptime>;
-  /** The same for many subjects from one read of the site's lapses (the report endpoint). */
-  uptimeReport(
-    siteId: string,
-    subjects: readonly Subject[],
-    from: string | number,
-    to: string | number,
-  ): Promise<SubjectUptime[]>;
-  listIncidents(siteId: string, limit?: number): Promise<Incident[]>;
-  declareMaintenance(declaration: MaintenanceDeclaration): Promise<MaintenanceWindow>;
-  listMaintenance(query: {
-    readonly siteId?: string;
-    readonly active: boolean;
-  }): Promise<MaintenanceWindow[]>;
-  endMaintenance(
-    id: string,
-    by: { readonly endedBy: string; readonly at?: string },
-  ): Promise<MaintenanceWindow | null>;
 }
 
 export function createViolationEngine(options: ViolationEngineOptions): ViolationEngine {
@@ -157,7 +126,6 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
   const state = createViolationStateStore(redis, keys);
   const subscribers = options.subscribers ?? [];
   const maintenanceRepo = createMaintenanceRepository(redis, keys);
-  const maintenance: MaintenanceService = createMaintenanceService({ redis, keys, ledger, now, newId });
 
   /** Ledger events of one step, in order; derived blind spots are left to their root's events. */
   const ledgerEvents = async (
@@ -268,27 +236,6 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
       }
     }
     return out;
-  };
-
-  const uptimeReport = async (
-    siteId: string,
-    subjects: readonly Subject[],
-    from: string | number,
-    to: string | number,
-  ): Promise<SubjectUptime[]> => {
-    const fromMs = typeof from === "number" ? from : Date.parse(from);
-    const toMs = typeof to === "number" ? to : Date.parse(to);
-    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || !(fromMs < toMs)) {
-      throw new RangeError("from and to must be instants with from < to");
-    }
-    const [finished, tracked, first] = await Promise.all([
-      readLapses(redis, keys, siteId, fromMs),
-      reader.listTracked(siteId),
-      state.firstAppliedAt(siteId),
-    ]);
-    const lapses = [...finished, ...tracked.map(currentLapse)];
-    const t = now();
-    return subjects.map((s) => computeUptime(s, lapses, fromMs, toMs, first, t));
   };
 
   const beginEvaluation = (siteId: string): Promise<number> => state.nextEvaluationSeq(siteId);
@@ -412,15 +359,6 @@ export function createViolationEngine(options: ViolationEngineOptions): Violatio
     listViolations: (query) => reader.list(query),
     listOpen: (siteId) => reader.listOpen(siteId),
     getViolation: (id, siteId) => reader.get(id, siteId),
-    async uptime(siteId, subject, from, to) {
-      const [one] = await uptimeReport(siteId, [subject], from, to);
-      return one!;
-    },
-    uptimeReport,
-    listIncidents: (siteId, limit) => listIncidents(redis, keys, siteId, limit),
-    declareMaintenance: (d) => maintenance.declare(d),
-    listMaintenance: (q) => maintenance.list(q),
-    endMaintenance: (id, by) => maintenance.end(id, by),
   };
 }
 

@@ -8,7 +8,7 @@ import type { LoadedConfig } from "../../src/config/types.ts";
 import type { MaintenanceDeclaration, MaintenanceWindow } from "../../src/domain/violation.ts";
 import { createMetrics } from "../../src/metrics/metrics.ts";
 import { createHttpServer, type HttpServer } from "../../src/http/server.ts";
-import type { ViolationEngine } from "../../src/violations/engine.ts";
+import type { MaintenanceService } from "../../src/violations/maintenance.ts";
 import { ENV, MINIMAL, tempDir } from "../config/configFiles.ts";
 
 /*
@@ -40,17 +40,17 @@ describe("the daemon's HTTP ports over several site files", () => {
   /** The server over site-a and site-b (whose file may add keys). */
   const build = async (extraB = ""): Promise<void> => {
     const configs = [await site("site-a", keyA), await site("site-b", keyB, extraB)];
-    const engine = {
-      declareMaintenance: async (d: MaintenanceDeclaration): Promise<MaintenanceWindow> => {
+    const maintenance = {
+      declare: async (d: MaintenanceDeclaration): Promise<MaintenanceWindow> => {
         await Promise.resolve();
         declared.push(d);
         return { id: `mw-${declared.length}`, ...d, declaredAt: d.from };
       },
-      listMaintenance: async () => {
+      list: async () => {
         await Promise.resolve();
         return [];
       },
-    } as unknown as ViolationEngine;
+    } as unknown as MaintenanceService;
     const unused = {} as never;
     server = createHttpServer(
       createHttpPorts({
@@ -59,7 +59,9 @@ describe("the daemon's HTTP ports over several site files", () => {
         logger: pino({ level: "silent" }),
         metrics: createMetrics(new Registry()),
         now: Date.now,
-        engine,
+        engine: unused,
+        uptime: unused,
+        maintenance,
         ledger: unused,
         reports: unused,
         devices: unused,

@@ -7,6 +7,7 @@ import { verifyLedgerExport } from "../../src/ledger/verify.ts";
 import { createKeys, type Keys } from "../../src/store/keys.ts";
 import { closeRedis, createRedisFactory } from "../../src/store/redis.ts";
 import { createViolationEngine, type ViolationEngine } from "../../src/violations/engine.ts";
+import { createUptimeService, type UptimeService } from "../../src/violations/uptimeService.ts";
 import { fakeClock, testSigner } from "../ledger/helpers.ts";
 import { useTestRedis, withPrivateRedis } from "../store/testRedis.ts";
 import { at, POLICY, sequentialIds, T0 } from "./builders.ts";
@@ -36,6 +37,7 @@ function evaluation(i: number) {
 
 interface Rig {
   readonly engine: ViolationEngine;
+  readonly uptime: UptimeService;
   readonly ledger: Ledger;
   readonly clock: ReturnType<typeof fakeClock>;
 }
@@ -57,7 +59,7 @@ function rig(redis: Redis, keys: Keys, beforeAppend: () => void = () => undefine
     newId: sequentialIds(),
     lock: { ttlMs: 2000, waitMs: 8000 },
   });
-  return { engine, ledger, clock };
+  return { engine, uptime: createUptimeService({ redis, keys, now: clock.now }), ledger, clock };
 }
 
 /** Applies step i until it succeeds (a Redis going away makes an apply fail; the job retries). */
@@ -86,7 +88,7 @@ async function snapshot(r: Rig) {
     e.data["resolvedAt"] ?? null,
   ]);
   const lapses = (
-    await r.engine.uptime("s1", { type: "camera", id: cameraId(2) }, T0, at(STEPS * 60))
+    await r.uptime.uptime("s1", { type: "camera", id: cameraId(2) }, T0, at(STEPS * 60))
   ).lapses.map((l) => [l.kind, l.from, l.to]);
   return { violations, entries, lapses };
 }

@@ -5,6 +5,9 @@ import { createLedger, type Ledger } from "../../src/ledger/ledger.ts";
 import { verifyLedgerExport } from "../../src/ledger/verify.ts";
 import { InvalidCursorError } from "../../src/domain/cursor.ts";
 import { createViolationEngine, type EngineTransition } from "../../src/violations/engine.ts";
+import { createIncidentService } from "../../src/violations/incidents.ts";
+import { createMaintenanceService } from "../../src/violations/maintenance.ts";
+import { createUptimeService } from "../../src/violations/uptimeService.ts";
 import { fakeClock, testSigner } from "../ledger/helpers.ts";
 import { useTestRedis, type TestRedis } from "../store/testRedis.ts";
 import { at, camera, device, finding, isoAt, POLICY, sequentialIds, T0 } from "./builders.ts";
@@ -18,19 +21,18 @@ function setup(t: TestRedis, options: { ledger?: (l: Ledger) => Ledger } = {}) {
   const redis = t.connect("engine");
   const base = createLedger({ redis, keys: t.keys, now: clock.now, signer });
   const ledger = options.ledger ? options.ledger(base) : base;
-  const engine = createViolationEngine({
-    redis,
-    keys: t.keys,
-    ledger,
-    now: clock.now,
-    newId: sequentialIds(),
-  });
+  // One id sequence, as in the daemon's one id source: windows and violations never share an id.
+  const newId = sequentialIds();
+  const engine = createViolationEngine({ redis, keys: t.keys, ledger, now: clock.now, newId });
+  const maintenance = createMaintenanceService({ redis, keys: t.keys, ledger, now: clock.now, newId });
+  const uptime = createUptimeService({ redis, keys: t.keys, now: clock.now });
+  const incidentService = createIncidentService({ redis, keys: t.keys });
   /** Applies at `seconds` after T0, with our clock there too (as evaluation `seq` when given). */
   const apply = (siteId: string, seconds: number, findings: readonly Finding[], seq?: number) => {
     clock.advance(at(seconds) - clock.now());
     return engine.apply(siteId, POLICY, findings, at(seconds), seq);
   };
-  return { clock, signer, redis, ledger: base, engine, apply };
+  return { clock, signer, redis, ledger: base, engine, maintenance, uptime, incidentService, apply };
 }
 
 const stopped = (status: JudgedStatus, id = "cam1") =>
@@ -141,7 +143,7 @@ describe("violation engine", () => {
   });
 
   it("reports each recording gap once, as a ledger incident", async () => {
-    const { engine, apply, ledger } = setup(redis());
+    const { engine, apply, ledger, incidentService } = setup(redis());
     const gap1 = {
       start: "2026-09-20T01:00:00.000Z",
       end: "2026-09-20T02:00:00.000Z",
@@ -168,13 +170,13 @@ describe("violation engine", () => {
     });
     const entries = await ledger.page({ limit: 10 });
     expect(entries.map((e) => e.type)).toEqual(["incident.retention_gap", "incident.retention_gap"]);
-    expect((await engine.listIncidents("s1")).map((i) => i.gap.start)).toEqual([gap2.start, gap1.start]);
+    expect((await incidentService.list("s1")).map((i) => i.gap.start)).toEqual([gap2.start, gap1.start]);
     // No standing violation for the gaps.
     expect((await engine.listViolations({ siteId: "s1", state: "all", limit: 10 })).items).toEqual([]);
   });
 
   it("a gap seen again with an earlier start (a late-indexed change) is not told twice; a new gap is", async () => {
-    const { engine, apply, ledger } = setup(redis());
+    const { apply, ledger, incidentService } = setup(redis());
     const findings = (gaps: { start: string; end: string; minutes: number; open: boolean }[]) =>
       siteFindings({ cameras: 2, now: isoAt(0), gaps: new Map([[cameraId(1), gaps]]) });
     // First seen from the incremental search's start, still open.
@@ -208,7 +210,7 @@ describe("violation engine", () => {
       "incident.retention_gap",
       "incident.retention_gap",
     ]);
-    expect((await engine.listIncidents("s1")).map((i) => i.gap.start)).toEqual([later.start, first.start]);
+    expect((await incidentService.list("s1")).map((i) => i.gap.start)).toEqual([later.start, first.start]);
   });
 
   it("an unreachable NVR is one recorded violation; the cameras behind it are tracked, not recorded", async () => {
@@ -235,8 +237,8 @@ describe("violation engine", () => {
   });
 
   it("maintenance: declared and ended in the ledger, findings inside marked and not alerted", async () => {
-    const { engine, apply, ledger, clock } = setup(redis());
-    const window = await engine.declareMaintenance({
+    const { engine, maintenance, apply, ledger, clock } = setup(redis());
+    const window = await maintenance.declare({
       siteId: "s1",
       subjects: [device("nvr1")],
       from: isoAt(0),
@@ -250,15 +252,15 @@ describe("violation engine", () => {
     const opened = await apply("s1", 200, down);
     expect(opened.transitions.filter((x) => x.type === "opened" && x.alertable)).toEqual([]);
     expect((await engine.listOpen("s1")).every((v) => v.maintenance)).toBe(true);
-    expect((await engine.listMaintenance({ siteId: "s1", active: true })).map((w) => w.id)).toEqual(["v1"]);
-    expect((await engine.listMaintenance({ active: true })).map((w) => w.id)).toEqual(["v1"]);
+    expect((await maintenance.list({ siteId: "s1", active: true })).map((w) => w.id)).toEqual(["v1"]);
+    expect((await maintenance.list({ active: true })).map((w) => w.id)).toEqual(["v1"]);
 
     clock.advance(100_000);
-    const ended = await engine.endMaintenance("v1", { endedBy: "ops" });
+    const ended = await maintenance.end("v1", { endedBy: "ops" });
     expect(ended?.to).toBe(new Date(clock.now()).toISOString());
-    expect(await engine.endMaintenance("nope", { endedBy: "ops" })).toBeNull();
-    expect(await engine.listMaintenance({ siteId: "s1", active: true })).toEqual([]);
-    expect(await engine.listMaintenance({ siteId: "s1", active: false })).toHaveLength(1);
+    expect(await maintenance.end("nope", { endedBy: "ops" })).toBeNull();
+    expect(await maintenance.list({ siteId: "s1", active: true })).toEqual([]);
+    expect(await maintenance.list({ siteId: "s1", active: false })).toHaveLength(1);
 
     const after = await apply("s1", 400, down);
     const due = after.transitions.flatMap((x) =>
@@ -271,7 +273,7 @@ describe("violation engine", () => {
       "maintenance.ended",
     ]);
     await expect(
-      engine.declareMaintenance({
+      maintenance.declare({
         siteId: "s1",
         subjects: [],
         from: isoAt(10),
@@ -283,7 +285,7 @@ describe("violation engine", () => {
   });
 
   it("uptime: compliant share, lapses and unobserved time of a subject over a period", async () => {
-    const { engine, apply } = setup(redis());
+    const { uptime, apply } = setup(redis());
     // Observed from 0; bad 600..900 (a short lapse), 1800..3000 (a violation), ok otherwise.
     await apply("s1", 0, [stopped("ok")]);
     await apply("s1", 600, [stopped("violation")]);
@@ -292,7 +294,7 @@ describe("violation engine", () => {
     await apply("s1", 2000, [stopped("violation")]);
     await apply("s1", 3000, [stopped("ok")]);
     await apply("s1", 3600, [stopped("ok")]);
-    const u = await engine.uptime("s1", camera("cam1"), isoAt(-3600), isoAt(3600));
+    const u = await uptime.uptime("s1", camera("cam1"), isoAt(-3600), isoAt(3600));
     expect(u.observedFrom).toBe(isoAt(0));
     expect(u.violationSeconds).toBe(300 + 1200);
     expect(u.unobservedSeconds).toBe(3600);
@@ -302,16 +304,16 @@ describe("violation engine", () => {
       [isoAt(600), isoAt(900), 300, null],
       [isoAt(1800), isoAt(3000), 1200, "v2"],
     ]);
-    const [other] = await engine.uptimeReport("s1", [camera("cam2")], isoAt(0), isoAt(3600));
+    const [other] = await uptime.report("s1", [camera("cam2")], isoAt(0), isoAt(3600));
     expect(other).toMatchObject({ compliantPercent: 100, lapses: [] });
-    await expect(engine.uptime("s1", camera("cam1"), isoAt(10), isoAt(5))).rejects.toThrow(RangeError);
+    await expect(uptime.uptime("s1", camera("cam1"), isoAt(10), isoAt(5))).rejects.toThrow(RangeError);
   });
 
   it("an ongoing lapse counts up to now", async () => {
-    const { engine, apply } = setup(redis());
+    const { uptime, apply } = setup(redis());
     await apply("s1", 0, [stopped("violation")]);
     await apply("s1", 300, [stopped("violation")]);
-    const u = await engine.uptime("s1", camera("cam1"), isoAt(0), isoAt(1200));
+    const u = await uptime.uptime("s1", camera("cam1"), isoAt(0), isoAt(1200));
     expect(u.lapses).toEqual([expect.objectContaining({ to: null, seconds: 300 })]);
     expect(u.compliantPercent).toBe(0);
     expect(u.unknownPercent).toBe(75);

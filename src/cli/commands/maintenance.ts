@@ -9,7 +9,7 @@ import { createLedger } from "../../ledger/ledger.ts";
 import { createSigner, loadMonitorKey, MonitorKeyError } from "../../ledger/keys.ts";
 import { createKeys } from "../../store/keys.ts";
 import { closeRedis } from "../../store/redis.ts";
-import { createViolationEngine, type ViolationEngine } from "../../violations/engine.ts";
+import { createMaintenanceService, type MaintenanceService } from "../../violations/maintenance.ts";
 import {
   DEFAULT_MAX_MAINTENANCE_SECONDS,
   maintenanceWindowProblem,
@@ -18,10 +18,13 @@ import { EXIT, UsageError } from "../exitCodes.ts";
 
 const SUBJECT_TYPES: readonly SubjectType[] = ["site", "zone", "camera", "device"];
 
-/** Runs `work` against the deployment's Redis and ledger, the way the daemon sees them. */
-async function withEngine<T>(
+/**
+ * Runs `work` against the deployment's Redis and ledger, the way the daemon sees them. Only the
+ * maintenance service is built: windows are recorded in the ledger, so that is signed too.
+ */
+async function withMaintenance<T>(
   config: LoadedConfig,
-  work: (engine: ViolationEngine) => Promise<T>,
+  work: (maintenance: MaintenanceService) => Promise<T>,
 ): Promise<T> {
   let key;
   try {
@@ -39,7 +42,7 @@ async function withEngine<T>(
   try {
     const keys = createKeys();
     const ledger = createLedger({ redis, keys, now: Date.now, signer: createSigner(key) });
-    return await work(createViolationEngine({ redis, keys, ledger, now: Date.now, newId: randomUUID }));
+    return await work(createMaintenanceService({ redis, keys, ledger, now: Date.now, newId: randomUUID }));
   } finally {
     await closeRedis(redis);
     await handle.close();
@@ -92,8 +95,8 @@ export async function maintenanceAddCommand(opts: {
   if (opts.reason.trim() === "")
     throw new UsageError("--reason: say why (it goes into the ledger regulators read)");
   const subjects = opts.subject.map((s) => parseSubject(config, s));
-  const window = await withEngine(config, (engine) =>
-    engine.declareMaintenance({
+  const window = await withMaintenance(config, (maintenance) =>
+    maintenance.declare({
       siteId: config.site.id,
       subjects,
       from: new Date(from.ms).toISOString(),
@@ -109,8 +112,8 @@ export async function maintenanceAddCommand(opts: {
 /** `nurserywatch maintenance list`: the site's windows (active ones unless --all). */
 export async function maintenanceListCommand(opts: { config: string; all?: boolean }): Promise<number> {
   const config = await loadConfig(opts.config, processEnv());
-  const windows = await withEngine(config, (engine) =>
-    engine.listMaintenance({ siteId: config.site.id, active: opts.all !== true }),
+  const windows = await withMaintenance(config, (maintenance) =>
+    maintenance.list({ siteId: config.site.id, active: opts.all !== true }),
   );
   process.stdout.write(
     windows.length === 0 ? "no maintenance windows\n" : `${windows.map(describeWindow).join("\n")}\n`,
@@ -125,7 +128,9 @@ export async function maintenanceEndCommand(opts: {
   by: string;
 }): Promise<number> {
   const config = await loadConfig(opts.config, processEnv());
-  const ended = await withEngine(config, (engine) => engine.endMaintenance(opts.id, { endedBy: opts.by }));
+  const ended = await withMaintenance(config, (maintenance) =>
+    maintenance.end(opts.id, { endedBy: opts.by }),
+  );
   if (ended === null) {
     process.stderr.write(`nurserywatch: no maintenance window ${opts.id}\n`);
     return EXIT.violation;
