@@ -1,4 +1,4 @@
-import type { DeviceObservation } from "../domain/observation.ts";
+import type { DeviceObservation, Schedule } from "../domain/observation.ts";
 import type { Camera } from "../domain/site.ts";
 import { cameraRecording } from "./recordingLookup.ts";
 import { scheduleCoverage, type Coverage } from "./schedule/coverage.ts";
@@ -36,14 +36,17 @@ export function recordingOf(ctx: MemoContext): Found {
   return found;
 }
 
-/** scheduleCoverage(text, deviceNow), computed once per schedule text and clock in an evaluation. */
-export function coverageOf(ctx: MemoContext, text: string, deviceNow: number | null): Coverage {
+/**
+ * scheduleCoverage(schedule.calendar, deviceNow), computed once per schedule text and clock in an
+ * evaluation: the text is the key because each device's observation carries its own parsed copy.
+ */
+export function coverageOf(ctx: MemoContext, schedule: Schedule, deviceNow: number | null): Coverage {
   const memo = ctx.memo;
-  if (memo === undefined) return scheduleCoverage(text, deviceNow);
-  const key = `${deviceNow ?? "-"}\n${text}`;
+  if (memo === undefined) return scheduleCoverage(schedule.calendar, deviceNow);
+  const key = `${deviceNow ?? "-"}\n${schedule.standard}`;
   let cover = memo.coverage.get(key);
   if (cover === undefined) {
-    cover = scheduleCoverage(text, deviceNow);
+    cover = scheduleCoverage(schedule.calendar, deviceNow);
     memo.coverage.set(key, cover);
   }
   return cover;

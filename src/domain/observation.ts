@@ -1,3 +1,4 @@
+import type { ParsedCalendar } from "./calendar.ts";
 import type { Probe, ProbeError } from "./probe.ts";
 
 /**
@@ -125,8 +126,10 @@ export interface RecordingJobState {
 
 export interface Schedule {
   readonly token: string;
-  /** The iCalendar (RFC 5545) text of tsc:Standard. */
+  /** The iCalendar (RFC 5545) text of tsc:Standard, as sent (kept as evidence). */
   readonly standard: string;
+  /** That text as onvif/ parsed it: compliance/ reads this, never the text. */
+  readonly calendar: ParsedCalendar;
 }
 
 export interface RecordingInformation {

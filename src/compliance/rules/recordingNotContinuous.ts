@@ -1,5 +1,5 @@
 import type { Finding } from "../../domain/finding.ts";
-import type { RecordingJob } from "../../domain/observation.ts";
+import type { RecordingJob, Schedule } from "../../domain/observation.ts";
 import type { CameraContext } from "../context.ts";
 import { cameraSubject, outcome, toFinding } from "../findings.ts";
 import type { Outcome } from "../findings.ts";
@@ -57,8 +57,17 @@ function judgeJob(ctx: CameraContext, job: RecordingJob): Outcome {
       { scheduleProbe: probeEvidence(probe) },
     );
   }
+  // An observation stored by a version that did not parse schedules in onvif/ (only until the
+  // device's next poll after an upgrade) has the text alone: unknown, not a crash.
+  if ((probe.value as Partial<Schedule>).calendar === undefined) {
+    return outcome("unknown", "schedule_unavailable", {
+      job: job.token,
+      schedule: token,
+      detail: "stored before schedules were parsed; read again at the next poll",
+    });
+  }
   const deviceNow = ctx.time.status === "ok" ? ctx.time.deviceNow : null;
-  const cover = coverageOf(ctx, probe.value.standard, deviceNow);
+  const cover = coverageOf(ctx, probe.value, deviceNow);
   const scheduleText = { scheduleText: probe.value.standard };
   switch (cover.kind) {
     case "full":

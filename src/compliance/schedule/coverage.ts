@@ -1,5 +1,4 @@
-import type { ICalEvent, RRule } from "./icalendar.ts";
-import { parseICalendar } from "./icalendar.ts";
+import type { ICalEvent, ParsedCalendar, RRule } from "../../domain/calendar.ts";
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -42,7 +41,7 @@ export type Coverage =
   | { readonly kind: "unreadable"; readonly detail: string };
 
 /**
- * Whether an ONVIF schedule (its iCalendar text) keeps a job recording 24 hours a day, 7 days
+ * Whether an ONVIF schedule (its iCalendar text, as onvif/ parsed it) keeps a job recording 24 hours a day, 7 days
  * a week, from `deviceNow` on. The recurring events are laid over one common period (a whole
  * number of weeks) and the uncovered time is measured. Deliberately conservative, because a
  * compliant reading must be provable: events without an RRULE, with COUNT, with EXDATE/EXRULE,
@@ -50,8 +49,7 @@ export type Coverage =
  * MINUTELY…WEEKLY with BYDAY/BYHOUR/BYMINUTE/BYSECOND make the schedule unreadable.
  * With deviceNow null (untrusted device clock) DTSTART and UNTIL are not compared to now.
  */
-export function scheduleCoverage(text: string, deviceNow: number | null): Coverage {
-  const parsed = parseICalendar(text);
+export function scheduleCoverage(parsed: ParsedCalendar, deviceNow: number | null): Coverage {
   if (!parsed.ok) return { kind: "unreadable", detail: parsed.error };
   const notes: string[] = [];
   const live = parsed.events.filter((e, i) => {

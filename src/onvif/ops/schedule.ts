@@ -5,14 +5,15 @@ import { requireResponse } from "../soap/response.ts";
 import type { OnvifSession } from "../types.ts";
 import { attr, childrenLoose, childText, type XmlElement } from "../xml/tree.ts";
 import { textElement } from "../xml/write.ts";
+import { parseICalendar } from "../schedule/icalendar.ts";
 
-/** The schedules in a GetSchedulesResponse (token → iCalendar text of tsc:Standard). */
+/** The schedules in a GetSchedulesResponse (token → iCalendar text of tsc:Standard, and its parse). */
 export function parseSchedules(body: XmlElement): Schedule[] {
   const r = requireResponse(body, NS.tsc, "GetSchedulesResponse");
   return childrenLoose(r, NS.tsc, "Schedule").flatMap((s) => {
     const token = attr(s, "token");
     const standard = childText(s, NS.tsc, "Standard");
-    return token && standard !== null ? [{ token, standard }] : [];
+    return token && standard !== null ? [{ token, standard, calendar: parseICalendar(standard) }] : [];
   });
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { recordingNotContinuous } from "../../../src/compliance/rules/recordingNotContinuous.ts";
 import type { DeviceObservation, RecordingJob } from "../../../src/domain/observation.ts";
 import { failed, ok } from "../../../src/domain/probe.ts";
+import { parseICalendar } from "../../../src/onvif/schedule/icalendar.ts";
 import { ctxFor, healthyObservation, healthySite } from "../builders.ts";
 
 const site = healthySite();
@@ -14,7 +15,7 @@ const withJob1 = (change: Partial<RecordingJob>, more: RecordingJob[] = []): Dev
 });
 const scheduled = (standard: string): DeviceObservation => ({
   ...withJob1({ scheduleToken: "S1" }),
-  schedules: { S1: ok({ token: "S1", standard }) },
+  schedules: { S1: ok({ token: "S1", standard, calendar: parseICalendar(standard) }) },
 });
 const cal = (...lines: string[]) =>
   ["BEGIN:VCALENDAR", "BEGIN:VEVENT", ...lines, "END:VEVENT", "END:VCALENDAR"].join("\r\n");
@@ -105,5 +106,17 @@ describe("recording_not_continuous", () => {
   it("is unknown when no job records the camera", () => {
     const obs = { ...base, recordingJobs: ok(jobs.filter((j) => j.token !== "J1")) };
     expect(judge(obs)).toMatchObject({ status: "unknown", reason: "no_recording_job" });
+  });
+
+  it("an observation stored before schedules were parsed in onvif/ is unknown until the next poll", () => {
+    const stored = {
+      ...withJob1({ scheduleToken: "S1" }),
+      schedules: { S1: ok({ token: "S1", standard: cal("DTSTART:19700101T000000", "DURATION:P1D") }) },
+    } as unknown as DeviceObservation;
+    expect(judge(stored)).toMatchObject({
+      status: "unknown",
+      reason: "schedule_unavailable",
+      params: { job: "J1", schedule: "S1" },
+    });
   });
 });

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { scheduleCoverage } from "../../../src/compliance/schedule/coverage.ts";
-import { parseICalendar } from "../../../src/compliance/schedule/icalendar.ts";
+import { scheduleCoverage as coverageOfCalendar } from "../../../src/compliance/schedule/coverage.ts";
+import { parseICalendar } from "../../../src/onvif/schedule/icalendar.ts";
 import { NOW } from "../builders.ts";
 
 const cal = (...lines: string[]) =>
   ["BEGIN:VCALENDAR", "BEGIN:VEVENT", ...lines, "END:VEVENT", "END:VCALENDAR"].join("\r\n");
+/** The schedule text as the device sends it, parsed in onvif/ as the poll does, then judged. */
+const scheduleCoverage = (text: string, deviceNow: number | null) =>
+  coverageOfCalendar(parseICalendar(text), deviceNow);
 const hours = (c: ReturnType<typeof scheduleCoverage>) =>
   c.kind === "partial" ? c.uncoveredSecondsPerWeek / 3600 : 0;
 
@@ -136,18 +139,5 @@ describe("scheduleCoverage", () => {
     ["an unclosed event", "BEGIN:VEVENT\nDTSTART:20250106T000000\nRRULE:FREQ=DAILY"],
   ])("calls %s unreadable", (_what, text) => {
     expect(scheduleCoverage(text, NOW).kind).toBe("unreadable");
-  });
-});
-
-describe("parseICalendar", () => {
-  it("reads DTEND as a duration and an all-day DTSTART as one day", () => {
-    const p = parseICalendar(cal("DTSTART;VALUE=DATE:20250106", "RRULE:FREQ=WEEKLY;BYDAY=SA,SU;INTERVAL=1"));
-    expect(p.ok).toBe(true);
-    if (p.ok) {
-      expect(p.events[0]).toMatchObject({
-        durationSeconds: 86400,
-        rrule: { freq: "WEEKLY", byDay: [5, 6], interval: 1 },
-      });
-    }
   });
 });

@@ -103,6 +103,11 @@ describe("schedules", () => {
     const [s] = parseSchedules(bodyOf(schedules));
     expect(s?.token).toBe("Sched_24x7");
     expect(s?.standard).toContain("RRULE:FREQ=DAILY");
+    // Parsed here, where device text is read: compliance/ gets the calendar as data.
+    expect(s?.calendar).toMatchObject({
+      ok: true,
+      events: [{ durationSeconds: 86400, rrule: { freq: "DAILY" } }],
+    });
   });
 
   it("asks one token and reports a missing one as bad_argument", async () => {

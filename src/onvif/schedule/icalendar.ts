@@ -1,43 +1,12 @@
+import type { Freq, ICalEvent, ParsedCalendar, RRule, WallTime } from "../../domain/calendar.ts";
+
 /**
  * The part of iCalendar (RFC 5545) that ONVIF schedules use: VEVENTs with DTSTART, DTEND or
  * DURATION, and an RRULE. Times are kept as "wall seconds": seconds since 1970-01-01T00:00 on
  * the event's own clock (floating, TZID or UTC alike). Coverage is a question about the weekly
  * pattern, which does not depend on the zone as long as one schedule uses one.
+ * Parsed here, where device text is read; compliance/ gets the result (domain/calendar.ts) as data.
  */
-
-export type Freq = "MINUTELY" | "HOURLY" | "DAILY" | "WEEKLY";
-
-export interface WallTime {
-  readonly seconds: number;
-  /** A VALUE=DATE (all-day) value. */
-  readonly dateOnly: boolean;
-  readonly utc: boolean;
-}
-
-export interface RRule {
-  readonly freq: Freq;
-  readonly interval: number;
-  /** 0 = Monday … 6 = Sunday. */
-  readonly byDay: readonly number[] | null;
-  readonly byHour: readonly number[] | null;
-  readonly byMinute: readonly number[] | null;
-  readonly bySecond: readonly number[] | null;
-  readonly until: WallTime | null;
-  readonly count: number | null;
-}
-
-export interface ICalEvent {
-  readonly start: WallTime;
-  /** Length of each occurrence in seconds. */
-  readonly durationSeconds: number;
-  readonly rrule: RRule | null;
-  /** EXDATE or EXRULE present: some occurrences are cut out. */
-  readonly hasExceptions: boolean;
-}
-
-export type ParsedCalendar =
-  | { readonly ok: true; readonly events: readonly ICalEvent[] }
-  | { readonly ok: false; readonly error: string };
 
 const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
 const FREQS: readonly string[] = ["MINUTELY", "HOURLY", "DAILY", "WEEKLY"];
