@@ -11,6 +11,7 @@ import type { Keys } from "../store/keys.ts";
 import { AccessInputError, NoPublicUrlError, ParentsDisabledError, UnknownFamilyError } from "./errors.ts";
 import { checkGrant, type GrantRequest } from "./grants.ts";
 import { hashToken, isTokenShaped, newAccessToken, parentLink } from "./tokens.ts";
+import { DAY } from "../domain/time.ts";
 
 /** What access/ needs to know of a site: its cameras and zones, its parents section, its public address. */
 export interface AccessSite {
@@ -110,7 +111,7 @@ export function createAccessService(o: AccessServiceOptions): AccessService {
     const days = o.site(siteId)?.parents.auditDays ?? 400;
     const at = o.now();
     const record: AuditRecord = { ...event, id: o.newId(), siteId, at: iso(at), by };
-    await auditLog.append(record, at - days * 86_400_000);
+    await auditLog.append(record, at - days * DAY);
     return record;
   };
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { DAY, HOUR, MINUTE } from "../domain/time.ts";
 
 /** 256 random bits: guessing one is hopeless, and only its SHA-256 is stored. */
 const TOKEN_BYTES = 32;
@@ -34,7 +35,7 @@ export function parentLink(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/+$/, "")}/p/#t=${token}`;
 }
 
-const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const UNITS: Readonly<Record<string, number>> = { m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY };
 
 /** Longest lifetime of a token: a school year and a bit; families get a new link after. */
 export const MAX_TOKEN_DAYS = 400;
@@ -45,7 +46,7 @@ export function parseLifetime(text: string): { ok: true; ms: number } | { ok: fa
   if (m === null)
     return { ok: false, message: `"${text}" is not a lifetime: write a number and m, h, d or w (30d, 12h)` };
   const ms = Number(m[1]) * (UNITS[m[2] ?? "d"] ?? 0);
-  if (ms > MAX_TOKEN_DAYS * 86_400_000)
+  if (ms > MAX_TOKEN_DAYS * DAY)
     return { ok: false, message: `"${text}" is longer than ${MAX_TOKEN_DAYS} days` };
   return { ok: true, ms };
 }

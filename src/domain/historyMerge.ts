@@ -1,5 +1,6 @@
 import type { RecordingHistory } from "./observation.ts";
 import { failed, ok, unsupported, type Probe, type ProbeError } from "./probe.ts";
+import { DAY, MINUTE } from "./time.ts";
 
 /*
  * Incremental retention scans. A poll no longer searches 90 days of recording history: a
@@ -34,9 +35,9 @@ export type LastScan =
 export type ScanMode = "full" | "incremental";
 
 /** A full-window search at least this often, so nothing a device once answered wrongly lingers. */
-export const FULL_SCAN_EVERY_MS = 24 * 3_600_000;
+export const FULL_SCAN_EVERY_MS = DAY;
 /** Re-searched before the cursor: devices index a state change a little after it happens. */
-export const SCAN_OVERLAP_MS = 15 * 60_000;
+export const SCAN_OVERLAP_MS = 15 * MINUTE;
 
 /**
  * Where an incremental scan starts (device clock, ms), or null when the whole window must be

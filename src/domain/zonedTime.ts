@@ -1,4 +1,5 @@
 import { daysInMonth } from "./time.ts";
+import { HOUR } from "./time.ts";
 
 /**
  * Wall-clock time in a site's IANA time zone, converted to and from UTC with nothing but Intl
@@ -40,8 +41,7 @@ export function startOfDayInZone(midnight: number, timeZone: string): number {
   // The zone's offsets around that day (before and after any transition) give the candidates;
   // a candidate is right when it shows midnight. Two midnights (clocks back to 00:00): the
   // first. None (clocks forward over 00:00): the transition itself, where that day begins.
-  const hour = 3_600_000;
-  const offsets = new Set([-36, 0, 36].map((h) => offsetAt(midnight + h * hour, timeZone)));
+  const offsets = new Set([-36, 0, 36].map((h) => offsetAt(midnight + h * HOUR, timeZone)));
   const candidates = [...offsets].map((o) => midnight - o);
   const exact = candidates.filter((t) => t + offsetAt(t, timeZone) === midnight);
   return exact.length > 0 ? Math.min(...exact) : Math.max(...candidates);

@@ -29,6 +29,7 @@ import {
 import { readSignalLoss } from "./ops/signalLoss.ts";
 import { probeError, probeOf } from "./probeOf.ts";
 import type { OnvifSession } from "./types.ts";
+import { DAY } from "../domain/time.ts";
 
 export interface ObserveOptions {
   readonly session: OnvifSession;
@@ -46,8 +47,6 @@ export interface ObserveOptions {
    */
   readonly searchHistory?: boolean;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * From this many recordings on, their information comes from ONE FindRecordings search
@@ -138,7 +137,7 @@ export async function observeDevice(o: ObserveOptions): Promise<DeviceObservatio
 
   // Whole seconds: the window sent in FindEvents and the one reported must be the same.
   const deviceNow = Math.floor(session.deviceNow() / 1000) * 1000;
-  const from = deviceNow - o.policy.retentionDays * DAY_MS;
+  const from = deviceNow - o.policy.retentionDays * DAY;
 
   const [jobStates, schedules, recordingInfo, recordingHistory, analyticsRules, uris] = await Promise.all([
     probeEach<RecordingJobState>(

@@ -1,4 +1,5 @@
 import type { ChannelPatch, ChannelSpec, JobStateName } from "./scenario.ts";
+import { DAY, HOUR } from "../domain/time.ts";
 
 /**
  * One NVR channel at run time: its scenario settings plus what happened since the simulator
@@ -20,9 +21,6 @@ export interface JobStateView {
   readonly video: { readonly state: TrackStateName; readonly error: string | null };
   readonly audio: { readonly state: TrackStateName; readonly error: string | null };
 }
-
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
 
 export class ChannelRuntime {
   spec: ChannelSpec;
@@ -133,20 +131,20 @@ export class ChannelRuntime {
 
   #applyAges(p: ChannelPatch, nowMs: number): void {
     if (p.earliestDataAgeDays !== undefined) {
-      this.earliestMs = p.earliestDataAgeDays === "1970" ? null : nowMs - p.earliestDataAgeDays * DAY_MS;
+      this.earliestMs = p.earliestDataAgeDays === "1970" ? null : nowMs - p.earliestDataAgeDays * DAY;
     }
     if (p.gaps !== undefined) {
       this.scenarioGaps = p.gaps.map((g) => ({
-        startMs: nowMs - g.startAgeHours * HOUR_MS,
-        endMs: nowMs - g.endAgeHours * HOUR_MS,
+        startMs: nowMs - g.startAgeHours * HOUR,
+        endMs: nowMs - g.endAgeHours * HOUR,
         cause: "scenario" as const,
       }));
     }
     if (p.deletions !== undefined) {
       this.deletions = p.deletions.map((d) => ({
-        atMs: nowMs - d.ageDays * DAY_MS,
-        dataStartMs: nowMs - d.dataStartAgeDays * DAY_MS,
-        dataEndMs: nowMs - d.dataEndAgeDays * DAY_MS,
+        atMs: nowMs - d.ageDays * DAY,
+        dataStartMs: nowMs - d.dataStartAgeDays * DAY,
+        dataEndMs: nowMs - d.dataEndAgeDays * DAY,
       }));
     }
   }

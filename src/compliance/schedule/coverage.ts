@@ -1,8 +1,10 @@
 import type { ICalEvent, ParsedCalendar, RRule } from "../../domain/calendar.ts";
+import { DAY as DAY_MS, HOUR as HOUR_MS, MINUTE as MINUTE_MS, SECOND } from "../../domain/time.ts";
 
-const MINUTE = 60;
-const HOUR = 3600;
-const DAY = 86400;
+// This module counts in seconds (iCalendar's unit), not domain/time.ts's ms.
+const MINUTE = MINUTE_MS / SECOND;
+const HOUR = HOUR_MS / SECOND;
+const DAY = DAY_MS / SECOND;
 const WEEK = 7 * DAY;
 const UNIT: Readonly<Record<RRule["freq"], number>> = {
   MINUTELY: MINUTE,

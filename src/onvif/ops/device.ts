@@ -4,7 +4,7 @@ import { NS } from "../namespaces.ts";
 import { rewriteXAddr } from "../routing/xaddr.ts";
 import { serviceForNamespace } from "../routing/serviceNames.ts";
 import { requireResponse, responseElement } from "../soap/response.ts";
-import { daysInMonth } from "../time/dateTime.ts";
+import { daysInMonth } from "../../domain/time.ts";
 import { localToUtcMs, parsePosixTz } from "../time/posixTz.ts";
 import type { OnvifSession, ServiceName, SoapRequest } from "../types.ts";
 import { childLoose, childrenLoose, childText, type XmlElement } from "../xml/tree.ts";

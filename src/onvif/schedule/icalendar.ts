@@ -1,4 +1,5 @@
 import type { Freq, ICalEvent, ParsedCalendar, RRule, WallTime } from "../../domain/calendar.ts";
+import { DAY, HOUR, MINUTE, SECOND } from "../../domain/time.ts";
 
 /**
  * The part of iCalendar (RFC 5545) that ONVIF schedules use: VEVENTs with DTSTART, DTEND or
@@ -94,7 +95,7 @@ function parseEvent(props: readonly Property[]): ICalEvent {
   let durationSeconds: number;
   if (dtend) durationSeconds = parseDateTime(dtend.value, dtend.params.get("VALUE")).seconds - start.seconds;
   else if (duration) durationSeconds = parseDuration(duration.value);
-  else durationSeconds = start.dateOnly ? 86400 : 0;
+  else durationSeconds = start.dateOnly ? DAY / SECOND : 0;
   if (durationSeconds < 0) throw new CalendarError("DTEND before DTSTART");
   const rrules = props.filter((p) => p.name === "RRULE");
   if (rrules.length > 1) throw new CalendarError("more than one RRULE");
@@ -147,7 +148,7 @@ function parseDuration(value: string): number {
   const [, sign, w, d, h, mi, s] = m;
   if (sign === "-") throw new CalendarError(`negative DURATION ${value}`);
   const n = (x: string | undefined): number => Number(x ?? 0);
-  return n(w) * 604800 + n(d) * 86400 + n(h) * 3600 + n(mi) * 60 + n(s);
+  return (n(w) * 7 * DAY + n(d) * DAY + n(h) * HOUR + n(mi) * MINUTE) / SECOND + n(s);
 }
 
 function parseRRule(value: string): RRule {

@@ -1,4 +1,4 @@
-import { daysInMonth } from "./dateTime.ts";
+import { DAY, daysInMonth } from "../../domain/time.ts";
 
 /**
  * POSIX TZ strings as devices report them in SystemDateAndTime/TimeZone/TZ, used to turn a
@@ -150,10 +150,10 @@ function transitionDayMs(year: number, d: TransitionDate): number {
     case "J": {
       const leap = daysInMonth(year, 2) === 29;
       const zeroBased = d.day - 1 + (leap && d.day >= 60 ? 1 : 0);
-      return jan1 + zeroBased * 86_400_000;
+      return jan1 + zeroBased * DAY;
     }
     case "n":
-      return jan1 + d.day * 86_400_000;
+      return jan1 + d.day * DAY;
   }
 }
 

@@ -6,9 +6,10 @@ import { isoUtc, parseDurationMs } from "../time.ts";
 import { CONCRETE_SET, NS, el } from "../xml.ts";
 import { serviceCapabilities } from "./capabilities.ts";
 import type { Answer, Ctx, ServiceDef } from "./types.ts";
+import { HOUR } from "../../domain/time.ts";
 
 const DEFAULT_TERMINATION_MS = 60_000;
-const MAX_TERMINATION_MS = 3_600_000;
+const MAX_TERMINATION_MS = HOUR;
 /** Devices must support a one-minute PullMessages timeout; longer asks are cut to this. */
 export const MAX_PULL_TIMEOUT_MS = 60_000;
 const MAX_MESSAGE_LIMIT = 1000;
