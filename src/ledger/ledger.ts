@@ -2,16 +2,17 @@ import type { Redis } from "ioredis";
 import type { LedgerEntry, LedgerEventType, SignedHead } from "../domain/ledger.ts";
 import type { Keys } from "../store/keys.ts";
 import { parseJson } from "../store/bound.ts";
-import { luaScript, runScript } from "../store/script.ts";
+import { createLedgerStore, type StoredLedgerHead } from "../store/ledger.ts";
 import { canonicalJson, entryHash, GENESIS_HASH, headPayload } from "./canonical.ts";
 import { KeptHeadError, type KeptHeadStore } from "./keptHead.ts";
 import type { LedgerSigner } from "./keys.ts";
 
 /**
- * The append-only, hash-chained ledger (DESIGN.md §4 "Ledger") in Redis: a list of canonical
- * entry JSON (index = seq - 1), the head (seq, hash) beside it, and the signed heads. Appends
- * from any number of processes keep one chain: each append is computed against the head it
- * read and stored by a script that refuses it when the head has moved (then it is recomputed).
+ * The append-only, hash-chained ledger (DESIGN.md §4 "Ledger") in Redis (store/ledger.ts): a
+ * list of canonical entry JSON (index = seq - 1), the head (seq, hash) beside it, and the signed
+ * heads. Appends from any number of processes keep one chain: each append is computed against
+ * the head it read and stored by a script that refuses it when the head has moved (then it is
+ * recomputed).
  */
 export interface Ledger {
   /**
@@ -122,36 +123,20 @@ export class LedgerDataError extends Error {
   readonly retryable = false;
 }
 
-const APPEND = luaScript(`
-if ARGV[6] ~= '' then
-  local s = redis.call('HGET', KEYS[3], ARGV[6])
-  if s then return {'dup', s} end
-end
-local h = redis.call('HMGET', KEYS[2], 'seq', 'hash')
-local seq = tonumber(h[1]) or 0
-local hash = h[2] or ARGV[7]
-if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return {'conflict', tostring(seq)} end
-if redis.call('LLEN', KEYS[1]) ~= seq then return {'corrupt', tostring(redis.call('LLEN', KEYS[1]))} end
-redis.call('RPUSH', KEYS[1], ARGV[3])
-redis.call('HSET', KEYS[2], 'seq', ARGV[4], 'hash', ARGV[5])
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[3], ARGV[6], ARGV[4]) end
-return {'ok', ARGV[4]}`);
-
 const MAX_ATTEMPTS = 100;
 
 export function createLedger(options: LedgerOptions): Ledger {
-  const { redis, keys, now, signer } = options;
-  const k = keys.ledger;
+  const { now, signer } = options;
+  const store = createLedgerStore(options.redis, options.keys);
   const maxDataBytes = options.maxDataBytes ?? 16 * 1024;
 
-  const head = async (): Promise<LedgerHead> => {
-    const [seq, hash] = await redis.hmget(k.head, "seq", "hash");
-    return seq == null || hash == null ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(seq), hash };
-  };
+  /** A ledger with no head yet stands at the genesis hash. */
+  const orGenesis = (h: StoredLedgerHead | null): LedgerHead => h ?? { seq: 0, hash: GENESIS_HASH };
+
+  const head = async (): Promise<LedgerHead> => orGenesis(await store.head());
 
   const entryAt = async (seq: number): Promise<LedgerEntry> => {
-    const raw = await redis.lindex(k.entries, seq - 1);
-    const entry = parseJson<LedgerEntry>(raw);
+    const entry = await store.entryAt(seq);
     if (entry === null) throw new LedgerIntegrityError(`ledger entry ${seq} is missing or unreadable`);
     return entry;
   };
@@ -160,24 +145,14 @@ export function createLedger(options: LedgerOptions): Ledger {
     const from = Math.max(1, Math.floor(query.from ?? 1));
     const limit = Math.max(0, Math.floor(query.limit));
     if (limit === 0) return [];
-    return redis.lrange(k.entries, from - 1, from - 1 + limit - 1);
+    return store.pageRaw(from, limit);
   };
-
-  const readHeads = async (): Promise<SignedHead[]> =>
-    (await redis.lrange(k.signedHeads, 0, -1))
-      .map((r) => parseJson<SignedHead>(r))
-      .filter((h): h is SignedHead => h !== null);
 
   const keptStore = options.keptHead ?? null;
 
-  /** The head and the stored length, read together (appends run in scripts, so never half seen). */
   const headAndLength = async (): Promise<{ head: LedgerHead; length: number }> => {
-    const reply = await redis.multi().hmget(k.head, "seq", "hash").llen(k.entries).exec();
-    const [seq, hash] = (reply?.[0]?.[1] ?? [null, null]) as (string | null)[];
-    return {
-      head: seq == null || hash == null ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(seq), hash },
-      length: Number(reply?.[1]?.[1] ?? 0),
-    };
+    const { head: h, length } = await store.headAndLength();
+    return { head: orGenesis(h), length };
   };
 
   /**
@@ -289,7 +264,7 @@ export function createLedger(options: LedgerOptions): Ledger {
         return e;
       });
     },
-    length: () => redis.llen(k.entries),
+    length: () => store.length(),
 
     async append(type, siteId, data, appendOptions = {}) {
       const eventId = appendOptions.eventId ?? "";
@@ -315,22 +290,25 @@ export function createLedger(options: LedgerOptions): Ledger {
           prev: current.hash,
         };
         const entry: LedgerEntry = { ...unhashed, hash: entryHash(unhashed) };
-        const reply = (await runScript(
-          redis,
-          APPEND,
-          [k.entries, k.head, k.eventIds],
-          [current.seq, current.hash, canonicalJson(entry), entry.seq, entry.hash, eventId, GENESIS_HASH],
-        )) as [string, string];
-        switch (reply[0]) {
+        const reply = await store.append({
+          expectedSeq: current.seq,
+          expectedHash: current.hash,
+          genesisHash: GENESIS_HASH,
+          entryJson: canonicalJson(entry),
+          seq: entry.seq,
+          hash: entry.hash,
+          eventId,
+        });
+        switch (reply.kind) {
           case "ok":
             return entry;
           case "dup":
-            return entryAt(Number(reply[1]));
+            return entryAt(reply.seq);
           case "corrupt":
             throw new LedgerIntegrityError(
-              `the ledger head says seq ${current.seq} but ${reply[1]} entries are stored; run \`nurserywatch ledger verify\``,
+              `the ledger head says seq ${current.seq} but ${reply.length} entries are stored; run \`nurserywatch ledger verify\``,
             );
-          default:
+          case "conflict":
             // Another writer appended first: recompute against the new head.
             if (attempt > 5) await new Promise((res) => setTimeout(res, Math.random() * 20));
         }
@@ -362,19 +340,15 @@ export function createLedger(options: LedgerOptions): Ledger {
       if (keptStore !== null && (kept === null || kept.seq !== h.seq || kept.hash !== h.hash)) {
         await keptStore.write(signed);
       }
-      const text = canonicalJson(signed);
-      const last = parseJson<SignedHead>(await redis.lindex(k.signedHeads, -1));
       // One stored head per signed seq keeps the list as long as the ledger's history of
       // changes, not as long as the monitor's uptime; the newest signature is kept besides.
-      const tx = redis.multi().set(k.latestSignedHead, text);
-      if (last === null || last.seq !== h.seq || last.hash !== h.hash) tx.rpush(k.signedHeads, text);
-      await tx.exec();
+      await store.putSignedHead(signed, canonicalJson(signed));
       return signed;
     },
 
     async heads(limit = 100) {
-      const stored = (await readHeads()).reverse();
-      const latest = parseJson<SignedHead>(await redis.get(k.latestSignedHead));
+      const stored = (await store.signedHeads()).reverse();
+      const latest = await store.latestSignedHead();
       const all =
         latest && !stored.some((h) => h.at === latest.at && h.seq === latest.seq)
           ? [latest, ...stored]
@@ -382,8 +356,6 @@ export function createLedger(options: LedgerOptions): Ledger {
       return all.slice(0, Math.max(0, limit));
     },
 
-    async latestSignedHead() {
-      return parseJson<SignedHead>(await redis.get(k.latestSignedHead));
-    },
+    latestSignedHead: () => store.latestSignedHead(),
   };
 }

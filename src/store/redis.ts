@@ -63,3 +63,8 @@ export async function closeRedis(redis: Redis): Promise<void> {
   }
   redis.disconnect();
 }
+
+/** Whether Redis answers (PING); throws the connection's error when it does not. */
+export async function pingRedis(redis: Redis): Promise<void> {
+  await redis.ping();
+}

@@ -83,6 +83,27 @@ describe("lint guards", () => {
     expect(await restricted("src/app/planted.ts", 'import { Redis } from "ioredis";')).toEqual([]);
   });
 
+  it("outside store/ no import that issues Redis commands lints clean (the ledger's were moved there)", async () => {
+    const restricted = async (file: string, code: string) =>
+      (await messagesFor(file, code)).filter((m) => m.startsWith("@typescript-eslint/no-restricted-imports"));
+    // A planted ledger that builds its own connection and script, as ledger/ledger.ts once did.
+    const connection =
+      'import { Redis } from "ioredis";\nexport const head = new Redis().hmget("h", "seq");\n';
+    const script =
+      'import { luaScript, runScript } from "../store/script.ts";\nexport const s = [luaScript, runScript];\n';
+    expect(await restricted("src/ledger/planted.ts", connection)).toHaveLength(1);
+    expect(await restricted("src/ledger/planted.ts", script)).toEqual([
+      expect.stringMatching(/issued in store\/ only/),
+    ]);
+    expect(await restricted("src/simulator/planted.ts", connection)).toHaveLength(1);
+    expect(
+      await restricted(
+        "src/store/planted.ts",
+        'import { luaScript } from "./script.ts";\nexport const s = luaScript;\n',
+      ),
+    ).toEqual([]);
+  });
+
   it("production code may not import the simulator; the CLI may", async () => {
     const line = 'import { x } from "../simulator/device.ts";\nexport const y = x;\n';
     expect(await messagesFor("src/onvif/planted.ts", line)).toContainEqual(

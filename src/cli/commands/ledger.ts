@@ -17,7 +17,7 @@ import { createSigner, loadMonitorKey, MonitorKeyError, PublicKeyFormatError } f
 import { createLedger, LedgerBrokenError } from "../../ledger/ledger.ts";
 import { verifyLedgerExport, type KnownHead, type LedgerVerifyResult } from "../../ledger/verify.ts";
 import { createKeys } from "../../store/keys.ts";
-import { closeRedis } from "../../store/redis.ts";
+import { closeRedis, pingRedis } from "../../store/redis.ts";
 import { EXIT } from "../exitCodes.ts";
 
 /** Where a command writes; tests pass collectors. */
@@ -131,7 +131,7 @@ async function withRedis(
   const redis = handle.factory(purpose);
   try {
     try {
-      await redis.ping();
+      await pingRedis(redis);
     } catch (err) {
       io.stderr(
         `nurserywatch: cannot reach Redis (${(err as Error).message}); check redis.url or REDIS_URL\n`,
