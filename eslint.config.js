@@ -127,6 +127,33 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmarks and tests share code only through src/ and scripts/, never each other's helpers.
+    files: ["bench/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/test/**"], message: "bench/ imports no test helper (shared code: scripts/)." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["test/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/bench/**"], message: "test/ imports nothing of bench/ (shared code: scripts/)." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -21,7 +21,7 @@ import { runCheck } from "../src/check/runCheck.ts";
 import { loadConfig } from "../src/config/load.ts";
 import { createLogger } from "../src/logging/logger.ts";
 import { createDeviceHttp } from "../src/net/deviceHttp.ts";
-import { CLI } from "../test/helpers/paths.ts";
+import { CLI } from "./paths.ts";
 import { startDeviceLikeProcess } from "./deviceLikeProcess.ts";
 import { DEVICE_LIKE_PASSWORD, DEVICE_LIKE_USER, type DeviceLikeOptions } from "./deviceLikeServer.ts";
 import { simulatorRequestCount, startSimulatorProcess } from "./simulatorProcess.ts";

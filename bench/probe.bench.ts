@@ -20,7 +20,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { startGstRtspServer } from "../test/media/helpers/gstServer.ts";
+import { startGstRtspServer } from "../scripts/gstRtspServer.ts";
 
 const TARGET_RATIO = 1.2;
 const CORES = 2;

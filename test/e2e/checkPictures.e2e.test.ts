@@ -5,7 +5,7 @@ import { startSimulator, type RunningSimulator } from "../../src/simulator/serve
 import { runCli, type CliResult } from "../helpers/cli.ts";
 import { findingOf, parseReport } from "../helpers/report.ts";
 import { writeSite, type SiteFiles } from "../helpers/site.ts";
-import { startGstRtspServer, type GstRtspServer } from "../media/helpers/gstServer.ts";
+import { startGstRtspServer, type GstRtspServer } from "../../scripts/gstRtspServer.ts";
 import { stringify, parse } from "yaml";
 import { readFileSync, writeFileSync } from "node:fs";
 

@@ -104,6 +104,25 @@ describe("lint guards", () => {
     ).toEqual([]);
   });
 
+  it("bench/ and test/ do not import each other's helpers", async () => {
+    const restricted = async (file: string, line: string) =>
+      (await messagesFor(file, `${line}\nexport const y = x;\n`)).filter((m) =>
+        m.startsWith("no-restricted-imports"),
+      );
+    expect(
+      await restricted("bench/planted.ts", 'import { x } from "../test/helpers/paths.ts";'),
+    ).toHaveLength(1);
+    expect(
+      await restricted("test/media/planted.ts", 'import { x } from "../../bench/paths.ts";'),
+    ).toHaveLength(1);
+    expect(await restricted("bench/planted.ts", 'import { x } from "../scripts/gstRtspServer.ts";')).toEqual(
+      [],
+    );
+    expect(
+      await restricted("test/media/planted.ts", 'import { x } from "../../scripts/gstRtspServer.ts";'),
+    ).toEqual([]);
+  });
+
   it("production code may not import the simulator; the CLI may", async () => {
     const line = 'import { x } from "../simulator/device.ts";\nexport const y = x;\n';
     expect(await messagesFor("src/onvif/planted.ts", line)).toContainEqual(

@@ -7,7 +7,7 @@ import type { PictureObservation, PictureWindow } from "../../src/domain/picture
 import { Secret } from "../../src/domain/secret.ts";
 import { probeCamera } from "../../src/media/probeCamera.ts";
 import { camera } from "../compliance/builders.ts";
-import { startGstRtspServer } from "./helpers/gstServer.ts";
+import { startGstRtspServer } from "../../scripts/gstRtspServer.ts";
 import { ffmpegCli, recordingRunner } from "./helpers/media.ts";
 import { DIM_NOISY, ROOM_A } from "./helpers/scenes.ts";
 import { startViewer, type Viewer } from "./helpers/viewer.ts";

@@ -15,7 +15,7 @@ import {
   type ReferenceCache,
 } from "../../src/media/reference.ts";
 import { closedPort, digestServerHandler, startServer, type TestServer } from "../net/servers.ts";
-import { startGstRtspServer, type GstRtspServer } from "./helpers/gstServer.ts";
+import { startGstRtspServer, type GstRtspServer } from "../../scripts/gstRtspServer.ts";
 import { childProcesses, ffmpegCli, recordingRunner } from "./helpers/media.ts";
 import { ROOM_A, ROOM_B } from "./helpers/scenes.ts";
 

@@ -3,7 +3,7 @@ import type { PictureWindow } from "../../src/domain/picture.ts";
 import type { Probe } from "../../src/domain/probe.ts";
 import { Secret } from "../../src/domain/secret.ts";
 import { probeStream, type StreamProbeResult } from "../../src/media/probeStream.ts";
-import { startGstRtspServer, type GstRtspServer } from "./helpers/gstServer.ts";
+import { startGstRtspServer, type GstRtspServer } from "../../scripts/gstRtspServer.ts";
 import { childProcesses, processExists, recordingRunner } from "./helpers/media.ts";
 
 /**

@@ -10,7 +10,7 @@ import { probeStream } from "../../src/media/probeStream.ts";
 import { createRtspHop, type RtspHop } from "../../src/net/rtspHop.ts";
 import { parseScenario } from "../../src/simulator/scenario.ts";
 import { startSimulator, type RunningSimulator } from "../../src/simulator/server.ts";
-import { startGstRtspServer, type GstRtspServer } from "./helpers/gstServer.ts";
+import { startGstRtspServer, type GstRtspServer } from "../../scripts/gstRtspServer.ts";
 import { processExists, systemTools } from "./helpers/media.ts";
 
 /**

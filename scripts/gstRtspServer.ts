@@ -1,7 +1,13 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { join } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { ROOT } from "../../helpers/paths.ts";
+import { fileURLToPath } from "node:url";
+
+/*
+ * Shared by the tests (test/media, test/e2e) and the benchmarks (bench/probe.bench.ts), so it
+ * lives in neither: bench/ imports no test helper and test/ nothing of bench/. The Python server
+ * it drives stays with the fixtures, which both read by path (test/fixtures/README.md).
+ */
 
 /**
  * GStreamer's RTSP server (gst-rtsp-server, a third-party implementation) serving videotestsrc
@@ -36,7 +42,7 @@ export interface GstServerOptions {
   readonly nightImage?: string;
 }
 
-const SCRIPT = join(ROOT, "test/fixtures/gst/rtspServer.py");
+const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), "../test/fixtures/gst/rtspServer.py");
 
 export async function startGstRtspServer(opts: GstServerOptions = {}): Promise<GstRtspServer> {
   const args = [SCRIPT, "--port", "0"];
