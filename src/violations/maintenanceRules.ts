@@ -1,10 +1,12 @@
+import { DAY, MINUTE, SECOND } from "../domain/time.ts";
+
 /**
  * What a declared maintenance window may be, whoever declares it (API or CLI): it may not start
  * in the past beyond a little clock skew (an outage cannot be relabelled maintenance after the
  * fact), must end after it starts, and may not run longer than the limit.
  */
-export const BACKDATE_TOLERANCE_MS = 5 * 60_000;
-export const DEFAULT_MAX_MAINTENANCE_SECONDS = 7 * 86_400;
+export const BACKDATE_TOLERANCE_MS = 5 * MINUTE;
+export const DEFAULT_MAX_MAINTENANCE_SECONDS = (7 * DAY) / SECOND;
 
 /** The problem with a window, in words for the person declaring it; null when it is acceptable. */
 export function maintenanceWindowProblem(w: {

@@ -1,3 +1,5 @@
+import { DAY as DAY_MS, HOUR, MINUTE, SECOND } from "../../domain/time.ts";
+
 /**
  * xs:duration → seconds, for MaximumRetentionTime and friends ("P90D", "PT1H", "PT0S", "P1Y2M").
  * Years and months have no fixed length; they count as 365 and 30 days, which is what a
@@ -6,7 +8,8 @@
 const DURATION =
   /^(-)?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-const DAY = 86_400;
+/** In seconds, the unit of the result. */
+const DAY = DAY_MS / SECOND;
 
 export function parseDurationSeconds(text: string | null | undefined): number | null {
   if (text === null || text === undefined) return null;
@@ -20,7 +23,13 @@ export function parseDurationSeconds(text: string | null | undefined): number | 
   if (neg) return null;
   const n = (v: string | undefined): number => (v === undefined ? 0 : Number(v));
   const total =
-    n(y) * 365 * DAY + n(mo) * 30 * DAY + n(w) * 7 * DAY + n(d) * DAY + n(h) * 3600 + n(mi) * 60 + n(sec);
+    n(y) * 365 * DAY +
+    n(mo) * 30 * DAY +
+    n(w) * 7 * DAY +
+    n(d) * DAY +
+    n(h) * (HOUR / SECOND) +
+    n(mi) * (MINUTE / SECOND) +
+    n(sec);
   return Number.isFinite(total) ? total : null;
 }
 
