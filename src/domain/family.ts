@@ -11,7 +11,7 @@ export interface Family {
   readonly name: string;
   /** Zones granted as written (never a private one); their cameras outside private zones are granted. */
   readonly zones: readonly string[];
-  /** Cameras granted one by one (never one that is only in private zones). */
+  /** Cameras granted one by one (never one that shows a private zone, whatever else it covers). */
   readonly cameras: readonly string[];
   /**
    * Viewing windows as written ("Mon-Fri 08:00-17:30"), each inside a window of the site's
