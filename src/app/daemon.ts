@@ -168,6 +168,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const devices = createDeviceRepository(redis, keys);
     const reports = createReportRepository(redis, keys);
     const observations = createObservationRepository(redis, keys);
+    // Written by the ledger watch after each signing, read by every site evaluation.
+    const ledgerState = createLedgerStateRepository(redis, keys);
     const registry = new Registry();
     const metrics = createMetrics(registry, { processMetrics: true });
     const queuePrefix = opts.queuePrefix ?? QUEUE_PREFIX;
@@ -210,7 +212,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         connection.off("ready", onReady);
         return keeper.stop();
       });
-      const ledgerState = createLedgerStateRepository(redis, keys);
       const watch = createLedgerWatch({
         sites: watchedSites,
         record: (state) => ledgerState.put(state),
@@ -280,7 +281,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         observations,
         pictures,
         histories,
-        ledgerState: createLedgerStateRepository(redis, keys),
+        ledgerState,
         reports,
         engine,
         now,

@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { connect as tcpConnect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import {
+  connect as tcpConnect,
+  createServer,
+  isIP,
+  type AddressInfo,
+  type Server,
+  type Socket,
+} from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import type { DeviceTls } from "../domain/site.ts";
 import { digestAuthorization, type DigestChallenge } from "./digest.ts";
@@ -425,7 +432,12 @@ class HopSession {
           return;
         }
         pin = plan.pin;
-        socket = tlsConnect({ host, port, servername: isIp(host) ? undefined : host, ...plan.agentOptions });
+        socket = tlsConnect({
+          host,
+          port,
+          servername: isIP(host) !== 0 ? undefined : host,
+          ...plan.agentOptions,
+        });
       } else socket = tcpConnect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
@@ -592,8 +604,6 @@ async function sameUser(client: Socket, hopPort: number): Promise<boolean> {
 /** 127.0.0.1 in /proc/net/tcp (little-endian hex) or as an IPv4-mapped address in tcp6. */
 const isLoopback = (address: string): boolean =>
   address.startsWith("0100007F:") || address.startsWith("0000000000000000FFFF00000100007F:");
-
-const isIp = (host: string): boolean => /^[\d.]+$/.test(host) || host.includes(":");
 
 /** A connection failure in the words ffmpeg's failure patterns (media/ffmpegFailure.ts) recognise. */
 function reasonOf(err: NodeJS.ErrnoException): string {

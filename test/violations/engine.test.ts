@@ -5,7 +5,7 @@ import { createLedger, type Ledger } from "../../src/ledger/ledger.ts";
 import { verifyLedgerExport } from "../../src/ledger/verify.ts";
 import { InvalidCursorError } from "../../src/domain/cursor.ts";
 import { createViolationEngine, type EngineTransition } from "../../src/violations/engine.ts";
-import { createIncidentService } from "../../src/violations/incidents.ts";
+import { listIncidents } from "../../src/store/incidents.ts";
 import { createMaintenanceService } from "../../src/violations/maintenance.ts";
 import { createUptimeService } from "../../src/violations/uptimeService.ts";
 import { fakeClock, testSigner } from "../ledger/helpers.ts";
@@ -26,7 +26,7 @@ function setup(t: TestRedis, options: { ledger?: (l: Ledger) => Ledger } = {}) {
   const engine = createViolationEngine({ redis, keys: t.keys, ledger, now: clock.now, newId });
   const maintenance = createMaintenanceService({ redis, keys: t.keys, ledger, now: clock.now, newId });
   const uptime = createUptimeService({ redis, keys: t.keys, now: clock.now });
-  const incidentService = createIncidentService({ redis, keys: t.keys });
+  const incidentService = { list: (siteId: string) => listIncidents(redis, t.keys, siteId) };
   /** Applies at `seconds` after T0, with our clock there too (as evaluation `seq` when given). */
   const apply = (siteId: string, seconds: number, findings: readonly Finding[], seq?: number) => {
     clock.advance(at(seconds) - clock.now());

@@ -52,10 +52,8 @@ export function metricsRoutes(app: FastifyInstance, ctx: RouteContext): void {
             onRequest: async (request, reply) => {
               if ((await guard(request, reply)) !== undefined) return reply;
               const principal = request.principal;
-              const missing = deps
-                .sites()
-                .filter((s) => principal === null || !may(principal, "metrics", s.id));
-              if (missing.length === 0) return undefined;
+              if (principal !== null && deps.sites().every((s) => may(principal, "metrics", s.id)))
+                return undefined;
               return reply.code(403).send({
                 statusCode: 403,
                 error: "Forbidden",

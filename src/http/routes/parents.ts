@@ -114,16 +114,16 @@ export function parentRoutes(
       const view = cookie === undefined ? null : await viewers.view(cookie);
       const now = ctx.deps.now();
       if (view === null || view.family === null) return deny(reply);
-      const { family } = view;
+      const granted = grantedCameras(view.site, view.family);
       const cameras = view.site.cameras
-        .filter((c) => grantedCameras(view.site, family).has(c.id))
+        .filter((c) => granted.has(c.id))
         .map((c) => ({ id: c.id, name: c.name, decision: authorize(view, c.id, now) }));
       const dead =
         cameras.length === 0 ||
         cameras.some((c) => !c.decision.allowed && c.decision.reason !== "outside_window");
       if (dead) return deny(reply);
       return {
-        familyId: family.id,
+        familyId: view.family.id,
         expiresAt: view.session.expiresAt,
         cameras: cameras.map((c) => ({ id: c.id, name: c.name, live: c.decision.allowed })),
       };
